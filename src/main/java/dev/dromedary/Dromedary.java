@@ -1,0 +1,13 @@
+package dev.dromedary;
+
+import dev.dromedary.launcher.Launcher;
+
+public final class Dromedary {
+
+    private Dromedary() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(new Launcher(System.out).run(args));
+    }
+}

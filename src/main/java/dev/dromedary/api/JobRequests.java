@@ -1,0 +1,184 @@
+package dev.dromedary.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.jobs.JobQuery;
+import dev.dromedary.jobs.JobStatus;
+import dev.dromedary.jobs.JobTypes;
+import dev.dromedary.jobs.NewJob;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/** Reads and checks the bodies of job requests; anything it cannot accept is an {@link ApiError} that says why. */
+public final class JobRequests {
+
+    static final String MISSING_JOB_TYPE = "ERR_MISSING_JOB_TYPE: the 'job_type' field is required; specify a valid "
+            + "job type such as 'insert_csv_file' or 'export_csv_file'";
+    static final String MISSING_JOB_DATA = "ERR_MISSING_JOB_DATA: the 'job_data' field is required; include the "
+            + "necessary payload for job execution";
+    static final String INVALID_RETRY_COUNT = "ERR_INVALID_RETRY_COUNT: 'retry_count' must be a non-negative integer; "
+            + "use 0 for no retries or a positive number for retry attempts";
+
+    private static final List<String> CREATE_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval");
+    private static final List<String> LIST_FIELDS = List.of("job_type", "status", "limit");
+    private static final int DEFAULT_LIMIT = 25;
+    private static final int MAX_LIMIT = 100;
+
+    private final ObjectMapper json;
+    private final JobTypes jobTypes;
+    private final int maxBodyBytes;
+    private final int defaultRetryInterval;
+
+    public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval) {
+        this.json = new ObjectMapper()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.jobTypes = jobTypes;
+        this.maxBodyBytes = maxBodyBytes;
+        this.defaultRetryInterval = defaultRetryInterval;
+    }
+
+    /** The body of {@code POST /common/jobs/create}. */
+    public NewJob newJob(Exchange exchange) {
+        ObjectNode request = object(exchange, true);
+        rejectUnknownFields(request, CREATE_FIELDS);
+
+        JsonNode jobType = request.get("job_type");
+        if (isAbsent(jobType) || (jobType.isTextual() && jobType.asText().isBlank())) {
+            throw ApiError.badRequest(MISSING_JOB_TYPE);
+        }
+        if (!jobType.isTextual()) {
+            throw ApiError.badRequest("ERR_INVALID_JOB_TYPE: 'job_type' must be a string");
+        }
+        if (!jobTypes.exists(jobType.asText())) {
+            throw ApiError.badRequest("ERR_UNKNOWN_JOB_TYPE: '" + jobType.asText() + "' is not a job type; the job "
+                    + "types are " + String.join(", ", jobTypes.names()));
+        }
+
+        JsonNode jobData = request.get("job_data");
+        if (isAbsent(jobData)) {
+            throw ApiError.badRequest(MISSING_JOB_DATA);
+        }
+        if (!jobData.isObject()) {
+            throw ApiError.badRequest("ERR_INVALID_JOB_DATA: 'job_data' must be a JSON object");
+        }
+
+        int retryCount = nonNegativeInt(request.get("retry_count"), 0, INVALID_RETRY_COUNT);
+        int retryInterval = nonNegativeInt(request.get("retry_interval"), defaultRetryInterval,
+                "ERR_INVALID_RETRY_INTERVAL: 'retry_interval' must be a non-negative integer number of seconds");
+        return new NewJob(jobType.asText(), (ObjectNode) jobData, retryCount, retryInterval);
+    }
+
+    /** The body of {@code POST /common/jobs}; an empty body lists the newest jobs of every type and status. */
+    public JobQuery query(Exchange exchange) {
+        ObjectNode request = object(exchange, false);
+        rejectUnknownFields(request, LIST_FIELDS);
+
+        JsonNode jobType = request.get("job_type");
+        if (!isAbsent(jobType) && !jobType.isTextual()) {
+            throw ApiError.badRequest("ERR_INVALID_JOB_TYPE: 'job_type' must be a string");
+        }
+
+        Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
+        JsonNode status = request.get("status");
+        if (!isAbsent(status)) {
+            if (!status.isArray()) {
+                throw ApiError.badRequest("ERR_INVALID_STATUS: 'status' must be an array of job states such as "
+                        + "[\"open\", \"processing\"]");
+            }
+            for (JsonNode element : status) {
+                statuses.add(JobStatus.fromWireName(element.isTextual() ? element.asText() : null)
+                        .orElseThrow(() -> ApiError.badRequest("ERR_INVALID_STATUS: " + element + " is not a job "
+                                + "state; the states are " + Arrays.stream(JobStatus.values())
+                                .map(JobStatus::wireName).collect(Collectors.joining(", ")))));
+            }
+        }
+
+        String invalidLimit = "ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_LIMIT;
+        int limit = nonNegativeInt(request.get("limit"), DEFAULT_LIMIT, invalidLimit);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiError.badRequest(invalidLimit);
+        }
+        return new JobQuery(isAbsent(jobType) ? null : jobType.asText(), statuses, limit);
+    }
+
+    /** The {@code {uuid}} of a job's path. */
+    public UUID uuid(@Header("uuid") String uuid) {
+        try {
+            if (uuid != null && uuid.length() == 36) {
+                return UUID.fromString(uuid);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ApiError.badRequest("ERR_INVALID_UUID: '" + uuid + "' is not a job uuid");
+    }
+
+    private ObjectNode object(Exchange exchange, boolean required) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null && !contentType.isBlank() && !contentType.toLowerCase().contains("json")) {
+            throw ApiError.badRequest("ERR_INVALID_CONTENT_TYPE: the body must be JSON, sent with "
+                    + "'Content-Type: application/json' (not " + contentType + ")");
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body != null && body.length > maxBodyBytes) {
+            throw ApiError.badRequest("ERR_BODY_TOO_LARGE: the request body is " + body.length
+                    + " bytes; the limit is " + maxBodyBytes + " bytes");
+        }
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            if (required) {
+                throw ApiError.badRequest("ERR_INVALID_BODY: the request body must be a JSON object");
+            }
+            return json.createObjectNode();
+        }
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("ERR_MALFORMED_JSON: the request body is not valid JSON: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("ERR_MALFORMED_JSON: the request body could not be read: " + e.getMessage());
+        }
+        if (!parsed.isObject()) {
+            throw ApiError.badRequest("ERR_INVALID_BODY: the request body must be a JSON object");
+        }
+        return (ObjectNode) parsed;
+    }
+
+    private static void rejectUnknownFields(ObjectNode request, List<String> known) {
+        for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiError.badRequest("ERR_UNKNOWN_FIELD: '" + name + "' is not a field of this request; "
+                        + "the fields are " + String.join(", ", known));
+            }
+        }
+    }
+
+    private static int nonNegativeInt(JsonNode value, int absent, String error) {
+        if (isAbsent(value)) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw ApiError.badRequest(error);
+        }
+        return value.intValue();
+    }
+
+    private static boolean isAbsent(JsonNode value) {
+        return value == null || value.isNull();
+    }
+}

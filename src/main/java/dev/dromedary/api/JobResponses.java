@@ -1,0 +1,118 @@
+package dev.dromedary.api;
+
+import dev.dromedary.jobs.Job;
+import dev.dromedary.jobs.JobStore;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeException;
+
+/** The bodies the jobs API answers with, in the guide's shapes: {@code data}, {@code message}, {@code success}, {@code error}. */
+public final class JobResponses {
+
+    private final JobStore store;
+
+    public JobResponses(JobStore store) {
+        this.store = store;
+    }
+
+    public Map<String, Object> created(@Body Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", "Job created successfully");
+        body.put("success", true);
+        body.put("uuid", job.uuid().toString());
+        return body;
+    }
+
+    public Map<String, Object> list(@Body List<Job> jobs) {
+        return data(jobs.stream().map(JobResponses::view).toList());
+    }
+
+    public Map<String, Object> one(@Body UUID uuid) {
+        Job job = store.find(uuid).orElseThrow(() -> notFound(uuid));
+        return data(view(job));
+    }
+
+    public Map<String, Object> cancel(@Body UUID uuid) {
+        Job job = store.cancel(uuid).orElseThrow(() -> {
+            Job existing = store.find(uuid).orElseThrow(() -> notFound(uuid));
+            return ApiError.conflict("ERR_JOB_NOT_CANCELLABLE: job " + uuid + " is " + existing.status()
+                    + "; a finished job cannot be cancelled");
+        });
+        return message("Job cancelled", job);
+    }
+
+    public Map<String, Object> retry(@Body UUID uuid) {
+        Job job = store.retryNow(uuid).orElseThrow(() -> {
+            Job existing = store.find(uuid).orElseThrow(() -> notFound(uuid));
+            return ApiError.conflict("ERR_JOB_NOT_RETRYABLE: job " + uuid + " is " + existing.status()
+                    + "; only a failed job can be retried");
+        });
+        return message("Job scheduled to run again now", job);
+    }
+
+    public Map<String, Object> error(@ExchangeException Exception exception) {
+        String error = exception instanceof ApiError
+                ? exception.getMessage()
+                : "ERR_INTERNAL: the request could not be completed; the server log says why";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("success", false);
+        return body;
+    }
+
+    private static Map<String, Object> data(Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("success", true);
+        return body;
+    }
+
+    private static Map<String, Object> message(String message, Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("success", true);
+        body.put("data", view(job));
+        return body;
+    }
+
+    static Map<String, Object> view(Job job) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", job.id());
+        view.put("uuid", job.uuid().toString());
+        view.put("job_type", job.jobType());
+        view.put("data", job.data());
+        view.put("status", job.status().wireName());
+        view.put("job_response", job.jobResponse());
+        view.put("retry_count", job.retryCount());
+        view.put("retry_interval", job.retryInterval());
+        view.put("run_after", timestamp(job.runAfter()));
+        view.put("created_at", timestamp(job.createdAt()));
+        view.put("updated_at", timestamp(job.updatedAt()));
+        view.put("attempts", job.attempts());
+        view.put("claimed_by", job.claimedBy());
+        view.put("started_at", timestamp(job.startedAt()));
+        view.put("completed_at", timestamp(job.completedAt()));
+        Job.Progress progress = job.progress();
+        Map<String, Object> progressView = new LinkedHashMap<>();
+        progressView.put("rows_read", progress.rowsRead());
+        progressView.put("rows_written", progress.rowsWritten());
+        progressView.put("rows_failed", progress.rowsFailed());
+        progressView.put("bytes_read", progress.bytesRead());
+        progressView.put("bytes_total", progress.bytesTotal());
+        view.put("progress", progressView);
+        return view;
+    }
+
+    private static String timestamp(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static ApiError notFound(UUID uuid) {
+        return ApiError.notFound("ERR_JOB_NOT_FOUND: no job has the uuid " + uuid);
+    }
+}

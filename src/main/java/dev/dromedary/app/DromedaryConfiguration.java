@@ -1,0 +1,133 @@
+package dev.dromedary.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.api.ApiKeys;
+import dev.dromedary.api.JobRequests;
+import dev.dromedary.api.JobResponses;
+import dev.dromedary.db.Database;
+import dev.dromedary.db.DatabaseUrl;
+import dev.dromedary.embedded.EmbeddedPostgresServer;
+import dev.dromedary.jobs.JobExecution;
+import dev.dromedary.jobs.JobQueues;
+import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.JobTypes;
+import dev.dromedary.jobs.RetryBackoff;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects to the services named by the settings (starting embedded ones where none is named) and binds
+ * the beans that the routes call. Runs once, before the routes are loaded.
+ */
+public final class DromedaryConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DromedaryConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context.getPropertiesComponent());
+        Path dataDir = Path.of(settings.text("DATA_DIR"));
+        String instanceId = InstanceId.of(settings);
+
+        // routes poll with a timer period in milliseconds, derived from the guide's minutes or the seconds override
+        context.getPropertiesComponent().addInitialProperty("TICKER_INTERVAL_MILLIS",
+                Long.toString(settings.tickerInterval().toMillis()));
+
+        if (Boolean.parseBoolean(settings.text("camel.server.enabled"))) {
+            requireFreePort(settings.integer("HTTP_PORT"));
+        }
+        Database database = Database.open(databaseUrl(context, settings, dataDir), settings.integer("DATABASE_POOL_SIZE"));
+        stopWithContext(context, "database pool", database::close);
+
+        ObjectMapper json = new ObjectMapper();
+        JobStore jobStore = new JobStore(database.dataSource(), json, instanceId);
+        JobTypes jobTypes = new JobTypes(context);
+        RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(settings.integer("RETRY_BACKOFF_MAX_SECONDS")));
+
+        Registry registry = context.getRegistry();
+        registry.bind("dataSource", database.dataSource());
+        registry.bind("jobStore", jobStore);
+        registry.bind("jobExecution", new JobExecution(jobStore, backoff, json));
+        registry.bind("jobQueues", new JobQueues(context));
+        registry.bind("jobTypes", jobTypes);
+        registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
+        registry.bind("jobResponses", new JobResponses(jobStore));
+        registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
+
+        // added after the pool, so stopped before it: after the routes stop, queued jobs go back for others to claim
+        stopWithContext(context, "hand back of queued jobs", () -> {
+            int handedBack = jobStore.handBackQueued();
+            if (handedBack > 0) {
+                LOG.info("Handed back {} queued jobs that this instance ({}) had not started", handedBack, instanceId);
+            }
+        });
+    }
+
+    private static DatabaseUrl databaseUrl(CamelContext context, Settings settings, Path dataDir) throws Exception {
+        String url = settings.text("DATABASE_URL");
+        if (!url.isEmpty()) {
+            return DatabaseUrl.parse(url, settings.text("DATABASE_USER"), settings.text("DATABASE_PASSWORD"));
+        }
+        Path postgresData = dataDir.resolve("postgres");
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresData,
+                settings.integer("EMBEDDED_PG_PORT"));
+        stopWithContext(context, "embedded PostgreSQL", postgres::close);
+        LOG.info("Embedded PostgreSQL: {}  user {}  password {}  (data in {})", postgres.jdbcUrl(),
+                EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, postgresData.toAbsolutePath());
+        return new DatabaseUrl(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+    }
+
+    private static List<String> apiKeys(Settings settings, Path dataDir) throws Exception {
+        List<String> configured = ApiKeys.parse(settings.text("API_KEYS"));
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String generated = GeneratedApiKey.readOrCreate(dataDir);
+        LOG.info("API_KEYS is not set; use this API key (kept in {}): {}", dataDir.resolve("api-key"), generated);
+        return List.of(generated);
+    }
+
+    /** The HTTP server reports a port in use only in its log, after the routes have started; fail first instead. */
+    private static void requireFreePort(int port) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            throw new IOException("HTTP_PORT " + port + " is in use; stop what uses it or set HTTP_PORT to another port", e);
+        }
+    }
+
+    private interface Closer {
+        void close() throws Exception;
+    }
+
+    /** Camel stops the services it holds after the routes, the last added first. */
+    private static void stopWithContext(CamelContext context, String name, Closer closer) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                closer.close();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        }, true, true);
+    }
+}

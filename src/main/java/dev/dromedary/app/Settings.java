@@ -1,0 +1,38 @@
+package dev.dromedary.app;
+
+import java.time.Duration;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Typed access to the settings of {@code application.properties}; Camel's properties component lets an
+ * environment variable of the same name override each of them.
+ */
+public final class Settings {
+
+    private final PropertiesComponent properties;
+
+    public Settings(PropertiesComponent properties) {
+        this.properties = properties;
+    }
+
+    /** The value, trimmed; empty when the setting is unset or blank. */
+    public String text(String name) {
+        return properties.resolveProperty(name).map(String::trim).orElse("");
+    }
+
+    public int integer(String name) {
+        String value = text(name);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the setting " + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /** How often the runners poll: {@code TICKER_INTERVAL_SECONDS} when set, else {@code TICKER_INTERVAL_MINUTES}. */
+    public Duration tickerInterval() {
+        return text("TICKER_INTERVAL_SECONDS").isEmpty()
+                ? Duration.ofMinutes(integer("TICKER_INTERVAL_MINUTES"))
+                : Duration.ofSeconds(integer("TICKER_INTERVAL_SECONDS"));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.dromedary.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** One row of the {@code jobs} table. */
+public record Job(
+        long id,
+        UUID uuid,
+        String jobType,
+        JsonNode data,
+        JobStatus status,
+        JsonNode jobResponse,
+        int retryCount,
+        int retryInterval,
+        OffsetDateTime runAfter,
+        int attempts,
+        String idempotencyKey,
+        String claimedBy,
+        OffsetDateTime heartbeatAt,
+        Progress progress,
+        OffsetDateTime startedAt,
+        OffsetDateTime completedAt,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
+
+    /** How far a running job has got; {@code bytesTotal} is null until the job knows its input's size. */
+    public record Progress(long rowsRead, long rowsWritten, long rowsFailed, long bytesRead, Long bytesTotal) {
+    }
+}

@@ -1,0 +1,107 @@
+package dev.dromedary.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the runner routes call around a job type's route: {@link #begin} before it, then {@link #succeed}
+ * or {@link #fail}. A job type's route gets the job's data as its body and the headers below; it may set
+ * the variable {@value #MESSAGE} (a sentence for {@code job_response.messages}) and the variable
+ * {@value #RESPONSE} (a map of fields to add to {@code job_response}, such as counts or an S3 key).
+ */
+public final class JobExecution {
+
+    public static final String JOB_UUID = "JobUuid";
+    public static final String JOB_TYPE = "JobType";
+    public static final String JOB_ATTEMPT = "JobAttempt";
+    public static final String STARTED = "JobStarted";
+    public static final String MESSAGE = "jobMessage";
+    public static final String RESPONSE = "jobResponse";
+
+    private static final String RUNNING_JOB = "dromedary.runningJob";
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecution.class);
+
+    private final JobStore store;
+    private final RetryBackoff backoff;
+    private final ObjectMapper json;
+
+    public JobExecution(JobStore store, RetryBackoff backoff, ObjectMapper json) {
+        this.store = store;
+        this.backoff = backoff;
+        this.json = json;
+    }
+
+    /** Takes a claimed job from the body and marks it running; header {@value #STARTED} says whether it may run. */
+    public void begin(Exchange exchange) throws InvalidPayloadException {
+        Job claimed = exchange.getMessage().getMandatoryBody(Job.class);
+        Optional<Job> running = store.start(claimed);
+        exchange.getMessage().setHeader(STARTED, running.isPresent());
+        if (running.isEmpty()) {
+            LOG.info("Job {} is no longer {} for this instance (cancelled or taken back); not running it",
+                    claimed.uuid(), claimed.status());
+            return;
+        }
+        Job job = running.get();
+        exchange.setProperty(RUNNING_JOB, job);
+        exchange.getMessage().setHeader(JOB_UUID, job.uuid().toString());
+        exchange.getMessage().setHeader(JOB_TYPE, job.jobType());
+        exchange.getMessage().setHeader(JOB_ATTEMPT, job.attempts());
+        exchange.getMessage().setBody(json.convertValue(job.data(), Map.class));
+        LOG.info("Job {} ({}) started, attempt {}", job.uuid(), job.jobType(), job.attempts());
+    }
+
+    public void succeed(Exchange exchange) {
+        Job job = runningJob(exchange);
+        ObjectNode response = json.createObjectNode();
+        Object fields = exchange.getVariable(RESPONSE);
+        if (fields != null) {
+            response.setAll((ObjectNode) json.valueToTree(fields));
+        }
+        String message = exchange.getVariable(MESSAGE, String.class);
+        response.put("messages", message != null ? message : "Job completed successfully");
+        record(job, store.complete(job, response), "completed");
+    }
+
+    public void fail(Exchange exchange) {
+        Job job = runningJob(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String error = describe(cause);
+        Long delay = backoff.delaySeconds(job);
+        ObjectNode response = json.createObjectNode();
+        response.putArray("runtime_errors").add(error);
+        response.put("messages", delay == null
+                ? "Job failed on attempt " + job.attempts() + "; no retries left"
+                : "Job failed on attempt " + job.attempts() + "; retrying in " + delay + " s");
+        if (record(job, store.fail(job, response, delay), "failed")) {
+            LOG.warn("Job {} ({}) failed: {}", job.uuid(), job.jobType(), error, cause);
+        }
+    }
+
+    private boolean record(Job job, Optional<Job> written, String outcome) {
+        if (written.isEmpty()) {
+            LOG.info("Job {} {}, but it was changed meanwhile (cancelled or taken back); outcome not recorded",
+                    job.uuid(), outcome);
+            return false;
+        }
+        LOG.info("Job {} ({}) {}", job.uuid(), job.jobType(), outcome);
+        return true;
+    }
+
+    private static Job runningJob(Exchange exchange) {
+        return exchange.getProperty(RUNNING_JOB, Job.class);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "the job failed without an error";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+}

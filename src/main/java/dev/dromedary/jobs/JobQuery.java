@@ -1,0 +1,7 @@
+package dev.dromedary.jobs;
+
+import java.util.Set;
+
+/** Which jobs to list, newest first: of one type (or any, when null), in any of the statuses (or all, when empty). */
+public record JobQuery(String jobType, Set<JobStatus> statuses, int limit) {
+}

@@ -1,0 +1,202 @@
+package dev.dromedary.jobs;
+
+import static dev.dromedary.jobs.JobStatus.CANCELLED;
+import static dev.dromedary.jobs.JobStatus.FAILED;
+import static dev.dromedary.jobs.JobStatus.IN_QUEUE;
+import static dev.dromedary.jobs.JobStatus.OPEN;
+import static dev.dromedary.jobs.JobStatus.RETRY_IN_QUEUED;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * The jobs table. Every status change is checked against {@link JobTransitions} and written with the
+ * expected previous status (and, for a claimed job, its owner) in the WHERE clause, so a stale worker
+ * cannot overwrite a newer truth: such a write changes no row and the method says so.
+ */
+public final class JobStore {
+
+    private static final String INSERT = SqlFile.load("sql/jobs/insert.sql");
+    private static final String FIND = SqlFile.load("sql/jobs/find.sql");
+    private static final String LIST = SqlFile.load("sql/jobs/list.sql");
+    private static final String CLAIM_OPEN = SqlFile.load("sql/jobs/claim-open.sql");
+    private static final String CLAIM_DUE_RETRIES = SqlFile.load("sql/jobs/claim-due-retries.sql");
+    private static final String START = SqlFile.load("sql/jobs/start.sql");
+    private static final String COMPLETE = SqlFile.load("sql/jobs/complete.sql");
+    private static final String FAIL = SqlFile.load("sql/jobs/fail.sql");
+    private static final String CANCEL = SqlFile.load("sql/jobs/cancel.sql");
+    private static final String RETRY_NOW = SqlFile.load("sql/jobs/retry-now.sql");
+    private static final String HAND_BACK = SqlFile.load("sql/jobs/hand-back.sql");
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final String owner;
+    private final RowMapper<Job> rows;
+
+    /** {@code owner} is this instance's id, written as the claim owner of the jobs it takes. */
+    public JobStore(DataSource dataSource, ObjectMapper json, String owner) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.json = json;
+        this.owner = owner;
+        this.rows = this::job;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public Job create(NewJob job) {
+        return jdbc.queryForObject(INSERT, new MapSqlParameterSource()
+                .addValue("jobType", job.jobType())
+                .addValue("data", toJson(job.data()))
+                .addValue("retryCount", job.retryCount())
+                .addValue("retryInterval", job.retryInterval()), rows);
+    }
+
+    public Optional<Job> find(UUID uuid) {
+        return jdbc.query(FIND, new MapSqlParameterSource("uuid", uuid), rows).stream().findFirst();
+    }
+
+    public List<Job> list(JobQuery query) {
+        String statuses = query.statuses().stream().map(JobStatus::wireName).collect(Collectors.joining(","));
+        return jdbc.query(LIST, new MapSqlParameterSource()
+                .addValue("jobType", query.jobType())
+                .addValue("statuses", statuses)
+                .addValue("limit", query.limit()), rows);
+    }
+
+    /** Takes up to {@code room} open jobs, oldest first, and marks them in_queue for this instance. */
+    public List<Job> claimOpen(int room) {
+        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, room);
+    }
+
+    /** Takes up to {@code room} failed jobs whose {@code run_after} has passed and marks them retry_in_queued. */
+    public List<Job> claimDueRetries(int room) {
+        return claim(CLAIM_DUE_RETRIES, FAILED, RETRY_IN_QUEUED, room);
+    }
+
+    /**
+     * Marks a job this instance claimed as running (processing, or retrying for a retry) and counts the
+     * attempt; empty when it is no longer ours to run, for example because it was cancelled meanwhile.
+     */
+    public Optional<Job> start(Job claimed) {
+        JobStatus running = claimed.status() == RETRY_IN_QUEUED ? JobStatus.RETRYING : JobStatus.PROCESSING;
+        return guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource());
+    }
+
+    public Optional<Job> complete(Job running, JsonNode response) {
+        return guardedUpdate(COMPLETE, running.uuid(), running.status(), JobStatus.COMPLETED,
+                new MapSqlParameterSource("response", toJson(response)));
+    }
+
+    /** Records a failure; {@code retryDelaySeconds} is null when the job has no retry left. */
+    public Optional<Job> fail(Job running, JsonNode response, Long retryDelaySeconds) {
+        return guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
+                .addValue("response", toJson(response))
+                .addValue("retryDelaySeconds", retryDelaySeconds));
+    }
+
+    /** Cancels a job in any state that allows it; empty when there is no such job or it cannot be cancelled. */
+    public Optional<Job> cancel(UUID uuid) {
+        List<String> cancellable = JobTransitions.sourcesOf(CANCELLED).stream().map(JobStatus::wireName).toList();
+        return jdbc.query(CANCEL, new MapSqlParameterSource()
+                .addValue("uuid", uuid)
+                .addValue("to", CANCELLED.wireName())
+                .addValue("from", cancellable), rows).stream().findFirst();
+    }
+
+    /** Makes a failed job due for the retry runner now; empty when there is no such failed job. */
+    public Optional<Job> retryNow(UUID uuid) {
+        return jdbc.query(RETRY_NOW, new MapSqlParameterSource()
+                .addValue("uuid", uuid)
+                .addValue("status", FAILED.wireName()), rows).stream().findFirst();
+    }
+
+    /** Gives back the jobs this instance queued but never started, for any instance to claim. */
+    public int handBackQueued() {
+        return transitionAllOwned(IN_QUEUE, OPEN) + transitionAllOwned(RETRY_IN_QUEUED, FAILED);
+    }
+
+    private List<Job> claim(String sql, JobStatus from, JobStatus to, int room) {
+        JobTransitions.require(from, to);
+        if (room <= 0) {
+            return List.of();
+        }
+        List<Job> claimed = jdbc.query(sql, new MapSqlParameterSource()
+                .addValue("from", from.wireName())
+                .addValue("to", to.wireName())
+                .addValue("owner", owner)
+                .addValue("room", room), rows);
+        return claimed.stream().sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id)).toList();
+    }
+
+    private int transitionAllOwned(JobStatus from, JobStatus to) {
+        JobTransitions.require(from, to);
+        return jdbc.query(HAND_BACK, new MapSqlParameterSource()
+                .addValue("from", from.wireName())
+                .addValue("to", to.wireName())
+                .addValue("owner", owner), rows).size();
+    }
+
+    private Optional<Job> guardedUpdate(String sql, UUID uuid, JobStatus from, JobStatus to,
+                                        MapSqlParameterSource parameters) {
+        JobTransitions.require(from, to);
+        parameters.addValue("uuid", uuid)
+                .addValue("from", from.wireName())
+                .addValue("to", to.wireName())
+                .addValue("owner", owner);
+        return jdbc.query(sql, parameters, rows).stream().findFirst();
+    }
+
+    private Job job(ResultSet rs, int rowNumber) throws SQLException {
+        return new Job(
+                rs.getLong("id"),
+                rs.getObject("uuid", UUID.class),
+                rs.getString("job_type"),
+                readJson(rs.getString("data")),
+                JobStatus.fromWireName(rs.getString("status")).orElseThrow(),
+                readJson(rs.getString("job_response")),
+                rs.getInt("retry_count"),
+                rs.getInt("retry_interval"),
+                rs.getObject("run_after", OffsetDateTime.class),
+                rs.getInt("attempts"),
+                rs.getString("idempotency_key"),
+                rs.getString("claimed_by"),
+                rs.getObject("heartbeat_at", OffsetDateTime.class),
+                new Job.Progress(
+                        rs.getLong("rows_read"),
+                        rs.getLong("rows_written"),
+                        rs.getLong("rows_failed"),
+                        rs.getLong("bytes_read"),
+                        rs.getObject("bytes_total", Long.class)),
+                rs.getObject("started_at", OffsetDateTime.class),
+                rs.getObject("completed_at", OffsetDateTime.class),
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class));
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the jobs table holds JSON that does not parse", e);
+        }
+    }
+
+    private String toJson(JsonNode node) {
+        return node.toString();
+    }
+}

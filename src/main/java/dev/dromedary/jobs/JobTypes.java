@@ -1,0 +1,36 @@
+package dev.dromedary.jobs;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+
+/**
+ * The job types this instance can run: one for every route that consumes from {@code direct:job-<type>}.
+ * Adding a job type is adding such a route; the list follows routes as they are loaded and reloaded.
+ */
+public final class JobTypes {
+
+    private static final Pattern JOB_ROUTE = Pattern.compile("direct://job-([a-z0-9_]+)");
+
+    private final CamelContext context;
+
+    public JobTypes(CamelContext context) {
+        this.context = context;
+    }
+
+    public List<String> names() {
+        return context.getRoutes().stream()
+                .map(Route::getEndpoint)
+                .map(endpoint -> JOB_ROUTE.matcher(endpoint.getEndpointUri()))
+                .filter(Matcher::matches)
+                .map(matcher -> matcher.group(1))
+                .sorted()
+                .toList();
+    }
+
+    public boolean exists(String jobType) {
+        return names().contains(jobType);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.dromedary.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A job to create, as a valid create request describes it. */
+public record NewJob(String jobType, ObjectNode data, int retryCount, int retryInterval) {
+}

@@ -1,0 +1,65 @@
+package dev.dromedary.launcher;
+
+import dev.dromedary.app.DromedaryApplication;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code ./dromedary} commands: which parts of Dromedary this process runs. */
+public final class Launcher {
+
+    static final String USAGE = """
+            Usage: ./dromedary [command]
+
+            Commands:
+              serve              the HTTP API and both job runners (the default)
+              jobs first_time    the first-time runner only: claims open jobs, PARALLEL_JOBS workers
+              jobs retry         the retry runner only: claims failed jobs that are due, one worker
+              help               this text
+
+            Settings come from application.properties; an environment variable of the same name
+            overrides each one (DATABASE_URL, HTTP_PORT, API_KEYS, PARALLEL_JOBS, ...).
+            With no DATABASE_URL, an embedded PostgreSQL keeps its data under DATA_DIR (./data).
+            """;
+
+    private final PrintStream out;
+
+    public Launcher(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs the command and returns the process's exit code. */
+    public int run(String... args) throws Exception {
+        Map<String, String> overrides = overridesFor(List.of(args));
+        if (overrides == null) {
+            out.print(USAGE);
+            return isHelp(args) ? 0 : 2;
+        }
+        new DromedaryApplication(overrides).run();
+        return 0;
+    }
+
+    /** The settings a command sets, or null when the command is not one of ours. */
+    static Map<String, String> overridesFor(List<String> args) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (args.isEmpty() || args.equals(List.of("serve"))) {
+            return overrides;
+        }
+        if (args.equals(List.of("jobs", "first_time"))) {
+            overrides.put("RETRY_RUNNER_ENABLED", "false");
+        } else if (args.equals(List.of("jobs", "retry"))) {
+            overrides.put("FIRST_TIME_RUNNER_ENABLED", "false");
+        } else {
+            return null;
+        }
+        // a runner process serves no HTTP, so that several of them can run on one machine
+        overrides.put("camel.server.enabled", "false");
+        overrides.put("camel.main.routes-exclude-pattern", "file:{{ROUTES_DIR}}/*-api.camel.yaml");
+        return overrides;
+    }
+
+    private static boolean isHelp(String[] args) {
+        return args.length == 1 && List.of("help", "--help", "-h").contains(args[0]);
+    }
+}
