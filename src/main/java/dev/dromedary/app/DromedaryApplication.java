@@ -19,6 +19,12 @@ public final class DromedaryApplication implements AutoCloseable {
         main.configure().addConfiguration(new DromedaryConfiguration());
     }
 
+    /** Adds a bean for the routes to call, before the application starts. */
+    public DromedaryApplication bind(String name, Object bean) {
+        main.bind(name, bean);
+        return this;
+    }
+
     /** Starts and returns once the routes run. */
     public DromedaryApplication start() throws Exception {
         main.start();

@@ -8,7 +8,6 @@ import dev.dromedary.db.Database;
 import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.EmbeddedPostgresServer;
 import dev.dromedary.jobs.JobExecution;
-import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.RetryBackoff;
@@ -59,20 +58,22 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("dataSource", database.dataSource());
         registry.bind("jobStore", jobStore);
         registry.bind("jobExecution", new JobExecution(jobStore, backoff, json));
-        registry.bind("jobQueues", new JobQueues(context));
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
         registry.bind("jobResponses", new JobResponses(jobStore));
         registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
 
+        handBackQueuedJobs(jobStore, "left by an earlier run of");
         // added after the pool, so stopped before it: after the routes stop, queued jobs go back for others to claim
-        stopWithContext(context, "hand back of queued jobs", () -> {
-            int handedBack = jobStore.handBackQueued();
-            if (handedBack > 0) {
-                LOG.info("Handed back {} queued jobs that this instance ({}) had not started", handedBack, instanceId);
-            }
-        });
+        stopWithContext(context, "hand back of queued jobs", () -> handBackQueuedJobs(jobStore, "not started by"));
+    }
+
+    private static void handBackQueuedJobs(JobStore jobStore, String which) {
+        int handedBack = jobStore.handBackQueued();
+        if (handedBack > 0) {
+            LOG.info("Handed back {} queued jobs {} instance {}", handedBack, which, jobStore.owner());
+        }
     }
 
     private static DatabaseUrl databaseUrl(CamelContext context, Settings settings, Path dataDir) throws Exception {

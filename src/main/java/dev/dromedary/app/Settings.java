@@ -29,10 +29,19 @@ public final class Settings {
         }
     }
 
-    /** How often the runners poll: {@code TICKER_INTERVAL_SECONDS} when set, else {@code TICKER_INTERVAL_MINUTES}. */
+    /**
+     * How often the runners poll: {@code TICKER_INTERVAL_SECONDS} when set (fractions allowed, for
+     * development and tests), else {@code TICKER_INTERVAL_MINUTES}.
+     */
     public Duration tickerInterval() {
-        return text("TICKER_INTERVAL_SECONDS").isEmpty()
-                ? Duration.ofMinutes(integer("TICKER_INTERVAL_MINUTES"))
-                : Duration.ofSeconds(integer("TICKER_INTERVAL_SECONDS"));
+        String seconds = text("TICKER_INTERVAL_SECONDS");
+        if (seconds.isEmpty()) {
+            return Duration.ofMinutes(integer("TICKER_INTERVAL_MINUTES"));
+        }
+        try {
+            return Duration.ofMillis(Math.max(1, Math.round(Double.parseDouble(seconds) * 1000)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the setting TICKER_INTERVAL_SECONDS must be a number, not '" + seconds + "'");
+        }
     }
 }

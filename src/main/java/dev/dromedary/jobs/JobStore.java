@@ -78,14 +78,20 @@ public final class JobStore {
                 .addValue("limit", query.limit()), rows);
     }
 
-    /** Takes up to {@code room} open jobs, oldest first, and marks them in_queue for this instance. */
-    public List<Job> claimOpen(int room) {
-        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, room);
+    /**
+     * Takes open jobs, oldest first, and marks them in_queue for this instance: as many as bring the jobs it
+     * holds in_queue up to {@code queueSize}.
+     */
+    public List<Job> claimOpen(int queueSize) {
+        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, queueSize);
     }
 
-    /** Takes up to {@code room} failed jobs whose {@code run_after} has passed and marks them retry_in_queued. */
-    public List<Job> claimDueRetries(int room) {
-        return claim(CLAIM_DUE_RETRIES, FAILED, RETRY_IN_QUEUED, room);
+    /**
+     * Takes failed jobs whose {@code run_after} has passed and marks them retry_in_queued for this instance:
+     * as many as bring the jobs it holds retry_in_queued up to {@code queueSize}.
+     */
+    public List<Job> claimDueRetries(int queueSize) {
+        return claim(CLAIM_DUE_RETRIES, FAILED, RETRY_IN_QUEUED, queueSize);
     }
 
     /**
@@ -125,21 +131,21 @@ public final class JobStore {
                 .addValue("status", FAILED.wireName()), rows).stream().findFirst();
     }
 
-    /** Gives back the jobs this instance queued but never started, for any instance to claim. */
+    /**
+     * Gives back the jobs this instance queued but never started, for any instance to claim: when it stops,
+     * and when it starts (a process killed before it could stop left them behind).
+     */
     public int handBackQueued() {
         return transitionAllOwned(IN_QUEUE, OPEN) + transitionAllOwned(RETRY_IN_QUEUED, FAILED);
     }
 
-    private List<Job> claim(String sql, JobStatus from, JobStatus to, int room) {
+    private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize) {
         JobTransitions.require(from, to);
-        if (room <= 0) {
-            return List.of();
-        }
         List<Job> claimed = jdbc.query(sql, new MapSqlParameterSource()
                 .addValue("from", from.wireName())
                 .addValue("to", to.wireName())
                 .addValue("owner", owner)
-                .addValue("room", room), rows);
+                .addValue("queueSize", queueSize), rows);
         return claimed.stream().sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id)).toList();
     }
 

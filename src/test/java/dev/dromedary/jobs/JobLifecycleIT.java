@@ -1,0 +1,160 @@
+package dev.dromedary.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.Gate;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Jobs go through the runners from open to a final state, as the test job types make them. */
+@ExtendWith(RealServices.class)
+class JobLifecycleIT {
+
+    private RunningDromedary dromedary;
+
+    @AfterEach
+    void stop() {
+        if (dromedary != null) {
+            dromedary.close();
+        }
+    }
+
+    @Test
+    void aJobWaitsOpenThenInQueueThenRunsUntilCompleted() throws Exception {
+        Gate gate = new Gate();
+        dromedary = RunningDromedary.named("one-worker", RealServices.freshDatabase())
+                .with("PARALLEL_JOBS", 1)
+                .with("JOB_IN_QUEUE_SIZE", 1)
+                .bind("gate", gate)
+                .start();
+        JobsApi api = dromedary.api();
+
+        String running = api.createJob("test_gated", "{}");
+        await().until(() -> api.status(running).equals("processing"));
+        String queued = api.createJob("test_gated", "{}");
+        await().until(() -> api.status(queued).equals("in_queue"));
+        String waiting = api.createJob("test_gated", "{}");
+
+        // one worker busy and a queue of one full: the third job is not claimed, however many ticks pass
+        await().during(Duration.ofSeconds(1)).until(() -> api.status(waiting).equals("open"));
+        assertThat(api.status(queued)).isEqualTo("in_queue");
+        JsonNode runningJob = api.job(running);
+        assertThat(runningJob.get("claimed_by").asText()).isEqualTo("one-worker");
+        assertThat(runningJob.get("attempts").asInt()).isEqualTo(1);
+        assertThat(runningJob.get("started_at").isNull()).isFalse();
+
+        gate.open();
+        for (String uuid : new String[] {running, queued, waiting}) {
+            await().until(() -> api.status(uuid).equals("completed"));
+            JsonNode job = api.job(uuid);
+            assertThat(job.get("job_response").get("messages").asText()).isEqualTo("Job completed successfully");
+            assertThat(job.get("completed_at").isNull()).isFalse();
+            assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whatAJobRouteSaysBecomesItsResponse() throws Exception {
+        dromedary = RunningDromedary.named("messages", RealServices.freshDatabase()).start();
+        JobsApi api = dromedary.api();
+
+        String uuid = api.createJob("test_succeed", "{\"name\": \"Grace\"}");
+
+        await().until(() -> api.status(uuid).equals("completed"));
+        assertThat(api.job(uuid).get("job_response").get("messages").asText()).isEqualTo("greeted Grace");
+    }
+
+    @Test
+    void aFailingJobWithoutRetriesEndsFailedWithItsError() throws Exception {
+        dromedary = RunningDromedary.named("failures", RealServices.freshDatabase()).start();
+        JobsApi api = dromedary.api();
+
+        String uuid = api.createJob("test_fail", "{}");
+
+        await().until(() -> api.status(uuid).equals("failed"));
+        JsonNode job = api.job(uuid);
+        assertThat(job.get("job_response").get("runtime_errors")).hasSize(1);
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText()).isEqualTo("the test job failed on purpose");
+        assertThat(job.get("job_response").get("messages").asText()).isEqualTo("Job failed on attempt 1; no retries left");
+        assertThat(job.get("run_after").isNull()).isTrue();
+        assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        await().during(Duration.ofSeconds(1)).until(() -> api.status(uuid).equals("failed"));
+    }
+
+    @Test
+    void aFailedJobWithRetriesLeftRunsAgainAfterItsInterval() throws Exception {
+        dromedary = RunningDromedary.named("retries", RealServices.freshDatabase()).start();
+        JobsApi api = dromedary.api();
+
+        String uuid = api.create("""
+                {"job_type": "test_fail_first_attempt", "job_data": {}, "retry_count": 2, "retry_interval": 1}""")
+                .body().get("uuid").asText();
+
+        await().until(() -> api.status(uuid).equals("failed"));
+        JsonNode failed = api.job(uuid);
+        assertThat(failed.get("job_response").get("messages").asText()).isEqualTo("Job failed on attempt 1; retrying in 1 s");
+        assertThat(Instant.parse(failed.get("run_after").asText()))
+                .isAfter(Instant.parse(failed.get("completed_at").asText()).plusMillis(900));
+
+        await().until(() -> api.status(uuid).equals("completed"));
+        JsonNode completed = api.job(uuid);
+        assertThat(completed.get("attempts").asInt()).isEqualTo(2);
+        assertThat(completed.get("job_response").get("messages").asText()).isEqualTo("completed on attempt 2");
+        assertThat(completed.get("run_after").isNull()).isTrue();
+    }
+
+    @Test
+    void aManualRetryRunsAFailedJobAgainAtOnce() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        String uuid;
+        try (RunningDromedary first = RunningDromedary.named("first", database).start()) {
+            uuid = first.api().createJob("test_fail_first_attempt", "{}");
+            await().until(() -> first.api().status(uuid).equals("failed"));
+        }
+        // an instance whose runners poll once an hour: only the retry request itself can get the job running
+        dromedary = RunningDromedary.named("hourly", database).with("TICKER_INTERVAL_SECONDS", 3600).start();
+        JobsApi api = dromedary.api();
+        assertThat(api.job(uuid).get("job_response").get("messages").asText()).endsWith("no retries left");
+
+        JobsApi.Response retry = api.retry(uuid);
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.body().get("message").asText()).isEqualTo("Job scheduled to run again now");
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.status(uuid).equals("completed"));
+        JsonNode job = api.job(uuid);
+        assertThat(job.get("attempts").asInt()).isEqualTo(2);
+        assertThat(job.get("retry_count").asInt()).isEqualTo(1);
+        assertThat(job.get("claimed_by").asText()).isEqualTo("hourly");
+    }
+
+    @Test
+    void aJobCancelledWhileQueuedNeverRuns() throws Exception {
+        Gate gate = new Gate();
+        dromedary = RunningDromedary.named("cancel", RealServices.freshDatabase())
+                .with("PARALLEL_JOBS", 1)
+                .bind("gate", gate)
+                .start();
+        JobsApi api = dromedary.api();
+        String running = api.createJob("test_gated", "{}");
+        await().until(() -> api.status(running).equals("processing"));
+        String queued = api.createJob("test_gated", "{}");
+        await().until(() -> api.status(queued).equals("in_queue"));
+
+        assertThat(api.cancel(queued).status()).isEqualTo(200);
+        assertThat(api.cancel(running).status()).isEqualTo(200);
+        gate.open();
+
+        await().during(Duration.ofSeconds(1)).until(() ->
+                api.status(queued).equals("cancelled") && api.status(running).equals("cancelled"));
+        assertThat(api.job(queued).get("attempts").asInt()).isZero();
+        assertThat(api.job(running).get("job_response").has("messages")).isFalse();
+    }
+}

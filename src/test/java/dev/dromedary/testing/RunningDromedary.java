@@ -1,0 +1,97 @@
+package dev.dromedary.testing;
+
+import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+
+/**
+ * A Dromedary instance started in the test JVM the way {@code ./dromedary} starts one, against the
+ * {@link RealServices}, with the test job types of {@code src/test/resources/test-routes} loaded too.
+ */
+public final class RunningDromedary implements AutoCloseable {
+
+    public static final String API_KEY = "test-api-key";
+    public static final String SECOND_API_KEY = "another-test-api-key";
+
+    private final DromedaryApplication application;
+    private final int port;
+
+    private RunningDromedary(DromedaryApplication application, int port) {
+        this.application = application;
+        this.port = port;
+    }
+
+    /** An instance called {@code instanceId} on {@code database}. */
+    public static Builder named(String instanceId, RealServices.TestDatabase database) {
+        return new Builder(instanceId, database);
+    }
+
+    public JobsApi api() {
+        return new JobsApi("http://localhost:" + port, API_KEY);
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public CamelContext context() {
+        return application.context();
+    }
+
+    @Override
+    public void close() {
+        application.close();
+    }
+
+    public static final class Builder {
+
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, Object> beans = new LinkedHashMap<>();
+
+        private Builder(String instanceId, RealServices.TestDatabase database) {
+            settings.put("INSTANCE_ID", instanceId);
+            settings.put("DATABASE_URL", database.jdbcUrl());
+            settings.put("DATABASE_USER", EmbeddedPostgresServer.USER);
+            settings.put("DATABASE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+            settings.put("API_KEYS", API_KEY + "," + SECOND_API_KEY);
+            settings.put("TICKER_INTERVAL_SECONDS", "0.2");
+            settings.put("DATA_DIR", "target/test-data/" + instanceId);
+            settings.put("camel.main.routes-include-pattern",
+                    "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
+            beans.put("gate", new Gate());
+            beans.put("runLedger", new RunLedger());
+        }
+
+        public Builder with(String setting, Object value) {
+            settings.put(setting, String.valueOf(value));
+            return this;
+        }
+
+        public Builder bind(String name, Object bean) {
+            beans.put(name, bean);
+            return this;
+        }
+
+        public RunningDromedary start() throws Exception {
+            int port = freePort();
+            settings.putIfAbsent("HTTP_PORT", String.valueOf(port));
+            DromedaryApplication application = new DromedaryApplication(settings);
+            beans.forEach(application::bind);
+            application.start();
+            return new RunningDromedary(application, Integer.parseInt(settings.get("HTTP_PORT")));
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
