@@ -32,7 +32,12 @@ public final class RunningDromedary implements AutoCloseable {
     }
 
     public JobsApi api() {
-        return new JobsApi("http://localhost:" + port, API_KEY);
+        return apiAt("http://localhost:" + port, API_KEY);
+    }
+
+    /** The jobs API of a Dromedary that this test did not start in its own JVM. */
+    public static JobsApi apiAt(String baseUrl, String apiKey) {
+        return new JobsApi(baseUrl, apiKey);
     }
 
     public String baseUrl() {
