@@ -8,6 +8,6 @@ public final class Dromedary {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(new Launcher(System.out).run(args));
+        System.exit(new Launcher(System.err).run(args));
     }
 }

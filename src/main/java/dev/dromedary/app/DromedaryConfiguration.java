@@ -36,7 +36,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
-        Path dataDir = Path.of(settings.text("DATA_DIR"));
+        Path dataDir = Path.of(settings.text("DATA_DIR")).toAbsolutePath().normalize();
         String instanceId = InstanceId.of(settings);
 
         // routes poll with a timer period in milliseconds, derived from the guide's minutes or the seconds override
@@ -86,7 +86,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.integer("EMBEDDED_PG_PORT"));
         stopWithContext(context, "embedded PostgreSQL", postgres::close);
         LOG.info("Embedded PostgreSQL: {}  user {}  password {}  (data in {})", postgres.jdbcUrl(),
-                EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, postgresData.toAbsolutePath());
+                EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, postgresData);
         return new DatabaseUrl(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
     }
 
@@ -109,7 +109,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port));
         } catch (BindException e) {
-            throw new IOException("HTTP_PORT " + port + " is in use; stop what uses it or set HTTP_PORT to another port", e);
+            throw new IOException("HTTP_PORT " + port + " is in use; stop what uses it or set HTTP_PORT to another port");
         }
     }
 

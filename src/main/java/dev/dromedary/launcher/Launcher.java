@@ -25,6 +25,7 @@ public final class Launcher {
 
     private final PrintStream out;
 
+    /** {@code out} takes the usage text and the reason a start failed. */
     public Launcher(PrintStream out) {
         this.out = out;
     }
@@ -36,8 +37,21 @@ public final class Launcher {
             out.print(USAGE);
             return isHelp(args) ? 0 : 2;
         }
-        new DromedaryApplication(overrides).run();
-        return 0;
+        try {
+            new DromedaryApplication(overrides).run();
+            return 0;
+        } catch (Exception e) {
+            out.println("dromedary could not start: " + rootCause(e).getMessage());
+            return 1;
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** The settings a command sets, or null when the command is not one of ours. */
