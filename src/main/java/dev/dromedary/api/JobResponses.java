@@ -38,20 +38,14 @@ public final class JobResponses {
     }
 
     public Map<String, Object> cancel(@Body UUID uuid) {
-        Job job = store.cancel(uuid).orElseThrow(() -> {
-            Job existing = store.find(uuid).orElseThrow(() -> notFound(uuid));
-            return ApiError.conflict("ERR_JOB_NOT_CANCELLABLE: job " + uuid + " is " + existing.status()
-                    + "; a finished job cannot be cancelled");
-        });
+        Job job = store.cancel(uuid).orElseThrow(() -> refusal(uuid, "ERR_JOB_NOT_CANCELLABLE",
+                "a finished job cannot be cancelled"));
         return message("Job cancelled", job);
     }
 
     public Map<String, Object> retry(@Body UUID uuid) {
-        Job job = store.retryNow(uuid).orElseThrow(() -> {
-            Job existing = store.find(uuid).orElseThrow(() -> notFound(uuid));
-            return ApiError.conflict("ERR_JOB_NOT_RETRYABLE: job " + uuid + " is " + existing.status()
-                    + "; only a failed job can be retried");
-        });
+        Job job = store.retryNow(uuid).orElseThrow(() -> refusal(uuid, "ERR_JOB_NOT_RETRYABLE",
+                "only a failed job can be retried"));
         return message("Job scheduled to run again now", job);
     }
 
@@ -110,6 +104,12 @@ public final class JobResponses {
 
     private static String timestamp(OffsetDateTime time) {
         return time == null ? null : time.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** Why a change to a job was not made: there is no such job, or its state does not allow the change. */
+    private ApiError refusal(UUID uuid, String code, String rule) {
+        Job existing = store.find(uuid).orElseThrow(() -> notFound(uuid));
+        return ApiError.conflict(code + ": job " + uuid + " is " + existing.status() + "; " + rule);
     }
 
     private static ApiError notFound(UUID uuid) {

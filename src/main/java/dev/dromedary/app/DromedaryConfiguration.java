@@ -43,7 +43,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().addInitialProperty("TICKER_INTERVAL_MILLIS",
                 Long.toString(settings.tickerInterval().toMillis()));
 
-        if (Boolean.parseBoolean(settings.text("camel.server.enabled"))) {
+        boolean servesHttp = Boolean.parseBoolean(settings.text("camel.server.enabled"));
+        if (servesHttp) {
             requireFreePort(settings.integer("HTTP_PORT"));
         }
         Database database = Database.open(databaseUrl(context, settings, dataDir), settings.integer("DATABASE_POOL_SIZE"));
@@ -62,7 +63,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
         registry.bind("jobResponses", new JobResponses(jobStore));
-        registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
+        if (servesHttp) {
+            registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
+        }
 
         handBackQueuedJobs(jobStore, "left by an earlier run of");
         // added after the pool, so stopped before it: after the routes stop, queued jobs go back for others to claim

@@ -36,11 +36,8 @@ class JobLifecycleIT {
                 .bind("gate", gate)
                 .start();
         JobsApi api = dromedary.api();
-
-        String running = api.createJob("test_gated", "{}");
-        await().until(() -> api.status(running).equals("processing"));
-        String queued = api.createJob("test_gated", "{}");
-        await().until(() -> api.status(queued).equals("in_queue"));
+        String running = startGatedJob(api, "processing");
+        String queued = startGatedJob(api, "in_queue");
         String waiting = api.createJob("test_gated", "{}");
 
         // one worker busy and a queue of one full: the third job is not claimed, however many ticks pass
@@ -143,10 +140,8 @@ class JobLifecycleIT {
                 .bind("gate", gate)
                 .start();
         JobsApi api = dromedary.api();
-        String running = api.createJob("test_gated", "{}");
-        await().until(() -> api.status(running).equals("processing"));
-        String queued = api.createJob("test_gated", "{}");
-        await().until(() -> api.status(queued).equals("in_queue"));
+        String running = startGatedJob(api, "processing");
+        String queued = startGatedJob(api, "in_queue");
 
         assertThat(api.cancel(queued).status()).isEqualTo(200);
         assertThat(api.cancel(running).status()).isEqualTo(200);
@@ -156,5 +151,12 @@ class JobLifecycleIT {
                 api.status(queued).equals("cancelled") && api.status(running).equals("cancelled"));
         assertThat(api.job(queued).get("attempts").asInt()).isZero();
         assertThat(api.job(running).get("job_response").has("messages")).isFalse();
+    }
+
+    /** Creates a job that waits at the gate, and waits until the runner has brought it to {@code status}. */
+    private static String startGatedJob(JobsApi api, String status) {
+        String uuid = api.createJob("test_gated", "{}");
+        await().until(() -> api.status(uuid).equals(status));
+        return uuid;
     }
 }
