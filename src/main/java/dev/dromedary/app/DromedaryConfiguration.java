@@ -5,8 +5,18 @@ import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
 import dev.dromedary.db.Database;
-import dev.dromedary.db.DatabaseUrl;
-import dev.dromedary.embedded.EmbeddedPostgresServer;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import dev.dromedary.datasets.DatasetStorage;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.imports.CsvImport;
+import dev.dromedary.sinks.ElasticsearchBulkSink;
+import dev.dromedary.sinks.FacetValues;
+import dev.dromedary.sinks.PostgresUpsertSink;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
@@ -47,8 +57,20 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         if (servesHttp) {
             requireFreePort(settings.integer("HTTP_PORT"));
         }
-        Database database = Database.open(databaseUrl(context, settings, dataDir), settings.integer("DATABASE_POOL_SIZE"));
+        Services services = Services.connect(settings, dataDir);
+        stopWithContext(context, "embedded services", services::close);
+        Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"));
         stopWithContext(context, "database pool", database::close);
+        S3Client s3 = services.s3().client();
+        RestClient elasticsearchRestClient = RestClient.builder(HttpHost.create(services.elasticsearchUrl())).build();
+        stopWithContext(context, "Elasticsearch client", elasticsearchRestClient::close);
+        ElasticsearchClient elasticsearch = new ElasticsearchClient(
+                new RestClientTransport(elasticsearchRestClient, new JacksonJsonpMapper()));
+
+        List<Path> datasetDirs = ApiKeys.parse(settings.text("DATASETS_DIRS")).stream().map(Path::of).toList();
+        Datasets datasets = Datasets.load(datasetDirs);
+        DatasetStorage.prepareTables(database.dataSource(), datasetDirs, datasets);
+        DatasetStorage.prepareIndices(elasticsearch, datasets);
 
         ObjectMapper json = new ObjectMapper();
         JobStore jobStore = new JobStore(database.dataSource(), json, instanceId);
@@ -57,6 +79,15 @@ public final class DromedaryConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("dataSource", database.dataSource());
+        registry.bind("s3Client", s3);
+        registry.bind("s3Presigner", services.s3().presigner());
+        registry.bind("elasticsearchRestClient", elasticsearchRestClient);
+        registry.bind("elasticsearch", elasticsearch);
+        registry.bind("datasets", datasets);
+        registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET")));
+        registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
+        registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
+        registry.bind("facetValues", new FacetValues());
         registry.bind("jobStore", jobStore);
         registry.bind("jobExecution", new JobExecution(jobStore, backoff, json));
         registry.bind("jobTypes", jobTypes);
@@ -77,20 +108,6 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         if (handedBack > 0) {
             LOG.info("Handed back {} queued jobs {} instance {}", handedBack, which, jobStore.owner());
         }
-    }
-
-    private static DatabaseUrl databaseUrl(CamelContext context, Settings settings, Path dataDir) throws Exception {
-        String url = settings.text("DATABASE_URL");
-        if (!url.isEmpty()) {
-            return DatabaseUrl.parse(url, settings.text("DATABASE_USER"), settings.text("DATABASE_PASSWORD"));
-        }
-        Path postgresData = dataDir.resolve("postgres");
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresData,
-                settings.integer("EMBEDDED_PG_PORT"));
-        stopWithContext(context, "embedded PostgreSQL", postgres::close);
-        LOG.info("Embedded PostgreSQL: {}  user {}  password {}  (data in {})", postgres.jdbcUrl(),
-                EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, postgresData);
-        return new DatabaseUrl(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
     }
 
     private static List<String> apiKeys(Settings settings, Path dataDir) throws Exception {

@@ -21,6 +21,8 @@ public final class Database implements AutoCloseable {
         config.setUsername(url.user());
         config.setPassword(url.password());
         config.setMaximumPoolSize(poolSize);
+        // a batch of single-row upserts goes to the server as multi-row statements
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure()

@@ -40,6 +40,7 @@ public final class JobStore {
     private static final String CANCEL = SqlFile.load("sql/jobs/cancel.sql");
     private static final String RETRY_NOW = SqlFile.load("sql/jobs/retry-now.sql");
     private static final String HAND_BACK = SqlFile.load("sql/jobs/hand-back.sql");
+    private static final String PROGRESS = SqlFile.load("sql/jobs/progress.sql");
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -113,6 +114,23 @@ public final class JobStore {
         return guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
                 .addValue("response", toJson(response))
                 .addValue("retryDelaySeconds", retryDelaySeconds));
+    }
+
+    /**
+     * Writes the counts of a running job of this instance and refreshes its heartbeat; false when the job
+     * is no longer running here (cancelled, or taken over), so that its work should stop.
+     */
+    public boolean recordProgress(UUID uuid, long rowsRead, long rowsWritten, long rowsFailed, long bytesRead,
+                                  Long bytesTotal) {
+        return jdbc.update(PROGRESS, new MapSqlParameterSource()
+                .addValue("uuid", uuid)
+                .addValue("owner", owner)
+                .addValue("running", List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName()))
+                .addValue("rowsRead", rowsRead)
+                .addValue("rowsWritten", rowsWritten)
+                .addValue("rowsFailed", rowsFailed)
+                .addValue("bytesRead", bytesRead)
+                .addValue("bytesTotal", bytesTotal)) == 1;
     }
 
     /** Cancels a job in any state that allows it; empty when there is no such job or it cannot be cancelled. */

@@ -1,7 +1,13 @@
 package dev.dromedary.launcher;
 
 import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.samples.SampleCsv;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +22,9 @@ public final class Launcher {
               serve              the HTTP API and both job runners (the default)
               jobs first_time    the first-time runner only: claims open jobs, PARALLEL_JOBS workers
               jobs retry         the retry runner only: claims failed jobs that are due, one worker
+              sample DATASET [--rows N] [--seed S]
+                                 writes a CSV of N (1000) made-up contact or company rows to standard
+                                 output, the same for the same seed (42)
               help               this text
 
             Settings come from application.properties; an environment variable of the same name
@@ -32,6 +41,9 @@ public final class Launcher {
 
     /** Runs the command and returns the process's exit code. */
     public int run(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals("sample")) {
+            return sample(List.of(args).subList(1, args.length));
+        }
         Map<String, String> overrides = overridesFor(List.of(args));
         if (overrides == null) {
             out.print(USAGE);
@@ -44,6 +56,29 @@ public final class Launcher {
             out.println("dromedary could not start: " + rootCause(e).getMessage());
             return 1;
         }
+    }
+
+    private int sample(List<String> args) throws IOException {
+        if (args.isEmpty() || !List.of("contact", "company").contains(args.get(0)) || args.size() % 2 == 0) {
+            out.print(USAGE);
+            return 2;
+        }
+        long rows = 1000;
+        long seed = 42;
+        for (int i = 1; i < args.size(); i += 2) {
+            switch (args.get(i)) {
+                case "--rows" -> rows = Long.parseLong(args.get(i + 1));
+                case "--seed" -> seed = Long.parseLong(args.get(i + 1));
+                default -> {
+                    out.print(USAGE);
+                    return 2;
+                }
+            }
+        }
+        Writer stdout = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        new SampleCsv(seed).write(args.get(0), rows, stdout);
+        stdout.flush();
+        return 0;
     }
 
     private static Throwable rootCause(Throwable e) {

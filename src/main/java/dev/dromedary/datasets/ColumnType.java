@@ -1,0 +1,109 @@
+package dev.dromedary.datasets;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a dataset column holds, and so how a CSV cell becomes a value, and how PostgreSQL and Elasticsearch
+ * store it. Parsing throws {@link IllegalArgumentException} with a reason fit for a dead letter.
+ */
+public enum ColumnType {
+
+    /** An identifier: PostgreSQL {@code uuid}, Elasticsearch {@code keyword}. */
+    UUID_VALUE("uuid", Map.of("type", "keyword")),
+    /** A value matched exactly: {@code text}, {@code keyword}. */
+    KEYWORD("keyword", Map.of("type", "keyword")),
+    /** Words searched in: {@code text}, {@code text} with a {@code keyword} sub-field for exact matches and sorting. */
+    TEXT("text", Map.of("type", "text", "fields", Map.of("keyword", Map.of("type", "keyword", "ignore_above", 256)))),
+    /** A whole number: {@code bigint}, {@code long}. */
+    LONG("long", Map.of("type", "long")),
+    /** A point in time, ISO 8601 (a date alone is midnight UTC): {@code timestamptz}, {@code date}. */
+    DATE("date", Map.of("type", "date")),
+    /** Several values in one cell, separated by {@code ;}: {@code text[]}, {@code keyword}. */
+    KEYWORDS("keywords", Map.of("type", "keyword"));
+
+    private final String definitionName;
+    private final Map<String, Object> elasticsearchMapping;
+
+    ColumnType(String definitionName, Map<String, Object> elasticsearchMapping) {
+        this.definitionName = definitionName;
+        this.elasticsearchMapping = elasticsearchMapping;
+    }
+
+    public static ColumnType fromDefinition(String name) {
+        for (ColumnType type : values()) {
+            if (type.definitionName.equals(name)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not a column type; the types are uuid, keyword, text, "
+                + "long, date and keywords");
+    }
+
+    public String definitionName() {
+        return definitionName;
+    }
+
+    public Map<String, Object> elasticsearchMapping() {
+        return elasticsearchMapping;
+    }
+
+    /** The value of a non-empty CSV cell: a String, UUID, Long, OffsetDateTime or List of Strings. */
+    public Object parse(String cell) {
+        switch (this) {
+            case UUID_VALUE:
+                try {
+                    if (cell.length() == 36) {
+                        return UUID.fromString(cell);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // answered below
+                }
+                throw new IllegalArgumentException("is not a UUID");
+            case LONG:
+                try {
+                    return Long.parseLong(cell);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("is not a whole number");
+                }
+            case DATE:
+                return parseDate(cell);
+            case KEYWORDS:
+                List<String> values = new ArrayList<>();
+                for (String value : cell.split(";")) {
+                    if (!value.isBlank()) {
+                        values.add(value.strip());
+                    }
+                }
+                return values;
+            default:
+                return cell;
+        }
+    }
+
+    /** The value as Elasticsearch takes it in a document. */
+    public Object toDocument(Object value) {
+        return value instanceof UUID || value instanceof OffsetDateTime ? value.toString() : value;
+    }
+
+    private static OffsetDateTime parseDate(String cell) {
+        try {
+            if (cell.length() == 10) {
+                return LocalDate.parse(cell).atStartOfDay().atOffset(ZoneOffset.UTC);
+            }
+            String iso = cell.length() > 10 && cell.charAt(10) == ' ' ? cell.substring(0, 10) + 'T' + cell.substring(11) : cell;
+            char last = iso.charAt(iso.length() - 1);
+            boolean hasOffset = last == 'Z' || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
+            return hasOffset ? OffsetDateTime.parse(iso) : LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC);
+        } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("is not a date or time in ISO 8601 form (2024-05-31 or 2024-05-31T12:00:00Z)");
+        }
+    }
+}

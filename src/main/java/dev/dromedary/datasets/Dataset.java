@@ -1,0 +1,31 @@
+package dev.dromedary.datasets;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A kind of row that Dromedary imports, as its definition file describes it: the table and the index it
+ * lands in, its columns, the column that identifies a row, and the columns whose values are facets.
+ * When the key is derived, the CSV has no such column and each row's id comes from its source object
+ * and row number, so that importing the same file again writes each row once.
+ */
+public record Dataset(String name, String table, String index, String key, boolean keyDerived,
+                      List<Column> columns, List<String> facets) {
+
+    public Optional<Column> column(String name) {
+        return columns.stream().filter(column -> column.name().equals(name)).findFirst();
+    }
+
+    public Column keyColumn() {
+        return column(key).orElseThrow();
+    }
+
+    /** The Elasticsearch mapping of the dataset's index, from its columns. */
+    public Map<String, Object> indexMapping() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        columns.forEach(column -> properties.put(column.name(), column.type().elasticsearchMapping()));
+        return Map.of("dynamic", "strict", "properties", properties);
+    }
+}

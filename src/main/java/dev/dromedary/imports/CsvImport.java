@@ -1,0 +1,289 @@
+package dev.dromedary.imports;
+
+import dev.dromedary.datasets.Column;
+import dev.dromedary.datasets.Dataset;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.jobs.JobExecution;
+import dev.dromedary.jobs.JobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.io.input.BOMInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The steps of the insert_csv_file route that no component does: finding the object and the dataset,
+ * reading the header, validating and typing rows through the dataset, and keeping the job's counts.
+ * The state of one import travels with the exchange as the {@value #RUN} property.
+ */
+public final class CsvImport {
+
+    public static final String RUN = "importRun";
+
+    private final Datasets datasets;
+    private final JobStore jobs;
+    private final S3Client s3;
+    private final String defaultBucket;
+
+    public CsvImport(Datasets datasets, JobStore jobs, S3Client s3, String defaultBucket) {
+        this.datasets = datasets;
+        this.jobs = jobs;
+        this.s3 = s3;
+        this.defaultBucket = defaultBucket;
+    }
+
+    /** Reads the job data, checks that the object exists, and sets the S3 headers for getting it. */
+    public void begin(Exchange exchange) throws InvalidPayloadException {
+        Map<?, ?> data = exchange.getMessage().getMandatoryBody(Map.class);
+        String key = text(data, "s3_key");
+        if (key == null) {
+            throw new ImportRejected("job_data.s3_key is required: the key of the CSV object to import");
+        }
+        String bucket = text(data, "s3_bucket") == null ? defaultBucket : text(data, "s3_bucket");
+        String datasetName = text(data, "service") == null ? "contact" : text(data, "service");
+        Dataset dataset;
+        try {
+            dataset = datasets.get(datasetName);
+        } catch (IllegalArgumentException e) {
+            throw new ImportRejected("job_data.service: " + e.getMessage());
+        }
+        HeadObjectResponse object;
+        try {
+            object = s3.headObject(head -> head.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            throw new ImportRejected("there is no object s3://" + bucket + "/" + key);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new ImportRejected("there is no object s3://" + bucket + "/" + key + " (or no bucket " + bucket + ")");
+            }
+            throw e;
+        }
+        String jobUuid = exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class);
+        exchange.setProperty(RUN, new ImportRun(jobUuid, dataset, bucket, key, object.contentLength()));
+        exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
+        exchange.getMessage().setHeader("CamelAwsS3Key", key);
+    }
+
+    /** The object's bytes without a byte order mark, counted as they are read for the job's progress. */
+    public InputStream open(Exchange exchange) throws IOException, InvalidPayloadException {
+        ImportRun run = run(exchange);
+        BoundedInputStream counted = BoundedInputStream.builder()
+                .setInputStream(exchange.getMessage().getMandatoryBody(InputStream.class)).get();
+        run.source = counted;
+        return BOMInputStream.builder().setInputStream(counted).get();
+    }
+
+    /** Takes the header off the parsed records and maps it to the dataset; the rows that follow, lazily. */
+    public Iterator<CsvRow> readHeader(Exchange exchange) throws InvalidPayloadException {
+        ImportRun run = run(exchange);
+        @SuppressWarnings("unchecked")
+        Iterator<List<String>> records = exchange.getMessage().getMandatoryBody(Iterator.class);
+        if (!records.hasNext()) {
+            throw new ImportRejected("the file is empty: it has no header row");
+        }
+        mapHeader(run, records.next());
+        return new Iterator<>() {
+            private long number;
+
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public CsvRow next() {
+                return new CsvRow(++number, records.next());
+            }
+        };
+    }
+
+    /** Types each row of a batch through the dataset; a row that does not fit is rejected with its reason. */
+    public RowBatch validate(Exchange exchange) throws InvalidPayloadException {
+        ImportRun run = run(exchange);
+        @SuppressWarnings("unchecked")
+        List<CsvRow> source = exchange.getMessage().getMandatoryBody(List.class);
+        Dataset dataset = run.dataset;
+        Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
+        List<RowBatch.Rejected> rejected = new ArrayList<>();
+        for (CsvRow row : source) {
+            try {
+                Map<String, Object> values = typed(run, row);
+                byKey.put(values.get(dataset.key()), values);
+            } catch (IllegalArgumentException e) {
+                rejected.add(new RowBatch.Rejected(row.number(), asCsv(row.values()), e.getMessage()));
+            }
+        }
+        return new RowBatch(run.jobUuid, dataset, ++run.batches, source, List.copyOf(byKey.values()), rejected);
+    }
+
+    /** After every sink has committed a batch: counts it and writes the job's progress. */
+    public void recordBatch(Exchange exchange) throws InvalidPayloadException {
+        ImportRun run = run(exchange);
+        RowBatch batch = exchange.getMessage().getMandatoryBody(RowBatch.class);
+        run.rowsRead += batch.source().size();
+        run.rowsImported += batch.rows().size();
+        run.rowsFailed += batch.rejected().size();
+        if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
+                run.source.getCount(), run.bytesTotal)) {
+            throw new ImportRejected("the job was cancelled or taken over after row " + batch.lastRow());
+        }
+    }
+
+    /** What the job's response says: the counts, the columns it ignored, how long it took. */
+    public void finish(Exchange exchange) {
+        ImportRun run = run(exchange);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("dataset", run.dataset.name());
+        response.put("s3_bucket", run.bucket);
+        response.put("s3_key", run.key);
+        response.put("rows_read", run.rowsRead);
+        response.put("rows_imported", run.rowsImported);
+        response.put("rows_failed", run.rowsFailed);
+        response.put("unknown_columns", run.unknownColumns);
+        response.put("duration_ms", (System.nanoTime() - run.startedNanos) / 1_000_000);
+        exchange.setVariable(JobExecution.RESPONSE, response);
+
+        StringBuilder message = new StringBuilder("Imported " + run.rowsImported + " of " + run.rowsRead + " rows into "
+                + run.dataset.name());
+        if (run.rowsFailed > 0) {
+            message.append("; ").append(run.rowsFailed).append(" rows failed validation and are in the dead letters");
+        }
+        if (!run.unknownColumns.isEmpty()) {
+            message.append("; ignored columns that ").append(run.dataset.name()).append(" does not have: ")
+                    .append(String.join(", ", run.unknownColumns));
+        }
+        exchange.setVariable(JobExecution.MESSAGE, message.toString());
+    }
+
+    /** The rows of a batch that failed after its redeliveries, as dead letters, and why it failed. */
+    public List<Map<String, Object>> failedBatch(Exchange exchange) {
+        RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
+        String error = describeFailure(exchange, batch);
+        exchange.setProperty("importFailure", error);
+        if (batch == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> deadLetters = new ArrayList<>();
+        for (CsvRow row : batch.source()) {
+            deadLetters.add(DeadLetterRows.row(batch, row.number(), asCsv(row.values()), error));
+        }
+        return deadLetters;
+    }
+
+    /** Fails the job once the failed batch is recorded. */
+    public void stop(Exchange exchange) {
+        throw new ImportFailed(exchange.getProperty("importFailure", String.class));
+    }
+
+    private static String describeFailure(Exchange exchange, RowBatch batch) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        String reason = cause == null ? "unknown error" : rootMessage(cause);
+        return batch == null
+                ? "the import failed after " + redeliveries + " redeliveries: " + reason
+                : "batch " + batch.number() + " (rows " + batch.firstRow() + "-" + batch.lastRow() + ") failed after "
+                + redeliveries + " redeliveries: " + reason;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return cause == error ? message : error.getClass().getSimpleName() + ": " + message;
+    }
+
+    private void mapHeader(ImportRun run, List<String> header) {
+        Dataset dataset = run.dataset;
+        List<Column> columns = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String name : header) {
+            String normalized = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
+            if (!normalized.isEmpty() && !seen.add(normalized)) {
+                throw new ImportRejected("the header names the column '" + normalized + "' twice");
+            }
+            Column column = dataset.column(normalized).orElse(null);
+            if (column == null && !normalized.isEmpty()) {
+                unknown.add(name.strip());
+            }
+            columns.add(column);
+        }
+        if (seen.isEmpty()) {
+            throw new ImportRejected("the header row is empty");
+        }
+        if (columns.stream().allMatch(java.util.Objects::isNull)) {
+            throw new ImportRejected("no column of the header (" + String.join(", ", header) + ") is a column of "
+                    + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
+        }
+        if (!dataset.keyDerived() && !seen.contains(dataset.key())) {
+            throw new ImportRejected("the header has no '" + dataset.key() + "' column, which identifies each "
+                    + dataset.name() + " row");
+        }
+        run.columns = columns;
+        run.unknownColumns = List.copyOf(unknown);
+    }
+
+    private static Map<String, Object> typed(ImportRun run, CsvRow row) {
+        List<String> cells = row.values();
+        if (cells.size() != run.columns.size()) {
+            throw new IllegalArgumentException("the row has " + cells.size() + " values where the header has "
+                    + run.columns.size() + " columns");
+        }
+        Dataset dataset = run.dataset;
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < cells.size(); i++) {
+            Column column = run.columns.get(i);
+            String cell = cells.get(i);
+            if (column == null || cell == null || cell.isEmpty() || (dataset.keyDerived() && column.name().equals(dataset.key()))) {
+                continue;
+            }
+            try {
+                values.put(column.name(), column.type().parse(cell));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + cell + "'");
+            }
+        }
+        if (dataset.keyDerived()) {
+            String identity = run.bucket + "/" + run.key + "#" + row.number();
+            values.put(dataset.key(), UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)));
+        } else if (values.get(dataset.key()) == null) {
+            throw new IllegalArgumentException("the key '" + dataset.key() + "' is empty");
+        }
+        return values;
+    }
+
+    /** The facet values this import has sent to filters_data so far. */
+    public static Set<String> facetValuesSent(Exchange exchange) {
+        return run(exchange).facetValuesSent;
+    }
+
+    static String asCsv(List<String> values) {
+        return CSVFormat.DEFAULT.format(values.toArray());
+    }
+
+    private static String text(Map<?, ?> data, String field) {
+        Object value = data.get(field);
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    private static ImportRun run(Exchange exchange) {
+        return exchange.getProperty(RUN, ImportRun.class);
+    }
+}

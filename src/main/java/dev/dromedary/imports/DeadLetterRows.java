@@ -1,0 +1,30 @@
+package dev.dromedary.imports;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Rows for the {@code dead_letters} table, as the named parameters of its insert statement. */
+public final class DeadLetterRows {
+
+    private DeadLetterRows() {
+    }
+
+    /** The rows a batch's validation rejected. */
+    public static List<Map<String, Object>> rejected(RowBatch batch) {
+        return batch.rejected().stream()
+                .map(rejected -> row(batch, rejected.rowNumber(), rejected.payload(), rejected.error()))
+                .toList();
+    }
+
+    static Map<String, Object> row(RowBatch batch, long rowNumber, String payload, String error) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("job_uuid", batch.jobUuid());
+        row.put("dataset", batch.dataset().name());
+        row.put("batch", batch.number());
+        row.put("row_number", rowNumber);
+        row.put("payload", payload);
+        row.put("error", error);
+        return row;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.dromedary.imports;
+
+import dev.dromedary.datasets.Dataset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One batch of an import after validation: the valid rows as typed values by column (one row per key, the
+ * last of the batch winning), and the rows that were rejected with their reasons.
+ */
+public record RowBatch(String jobUuid, Dataset dataset, int number, List<CsvRow> source,
+                       List<Map<String, Object>> rows, List<Rejected> rejected) {
+
+    public long firstRow() {
+        return source.get(0).number();
+    }
+
+    public long lastRow() {
+        return source.get(source.size() - 1).number();
+    }
+
+    /** A row that did not validate: its number, the row as CSV text, and why. */
+    public record Rejected(long rowNumber, String payload, String error) {
+    }
+}

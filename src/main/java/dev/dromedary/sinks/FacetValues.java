@@ -1,0 +1,45 @@
+package dev.dromedary.sinks;
+
+import dev.dromedary.datasets.Dataset;
+import dev.dromedary.imports.CsvImport;
+import dev.dromedary.imports.RowBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+
+/**
+ * The facet values of a batch that this import has not sent to filters_data yet, as rows for its insert;
+ * a value counts as sent once its insert has committed, so a redelivered batch sends it again.
+ */
+public final class FacetValues {
+
+    private static final String KEY = "facetKey";
+
+    public List<Map<String, Object>> newValues(Exchange exchange) {
+        RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
+        Set<String> sent = CsvImport.facetValuesSent(exchange);
+        Dataset dataset = batch.dataset();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> row : batch.rows()) {
+            for (String facet : dataset.facets()) {
+                Object value = row.get(facet);
+                for (Object each : value instanceof List<?> list ? list : value == null ? List.of() : List.of(value)) {
+                    String text = each.toString();
+                    String key = facet + '\u0000' + text;
+                    if (!sent.contains(key)) {
+                        rows.add(Map.of("dataset", dataset.name(), "facet", facet, "value", text, KEY, key));
+                    }
+                }
+            }
+        }
+        return rows.stream().distinct().toList();
+    }
+
+    public void markSent(Exchange exchange) {
+        Set<String> sent = CsvImport.facetValuesSent(exchange);
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        rows.forEach(row -> sent.add((String) ((Map<?, ?>) row).get(KEY)));
+    }
+}

@@ -1,0 +1,4 @@
+UPDATE jobs
+SET rows_read = :rowsRead, rows_written = :rowsWritten, rows_failed = :rowsFailed,
+    bytes_read = :bytesRead, bytes_total = :bytesTotal, heartbeat_at = now(), updated_at = now()
+WHERE uuid = :uuid AND claimed_by = :owner AND status IN (:running)
