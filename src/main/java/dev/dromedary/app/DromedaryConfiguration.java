@@ -68,7 +68,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 new RestClientTransport(elasticsearchRestClient, new JacksonJsonpMapper()));
 
         List<Path> datasetDirs = ApiKeys.parse(settings.text("DATASETS_DIRS")).stream().map(Path::of).toList();
-        Datasets datasets = Datasets.load(datasetDirs);
+        Datasets datasets = Datasets.load(datasetDirs, settings.text("ELASTICSEARCH_INDEX_PREFIX"));
         DatasetStorage.prepareTables(database.dataSource(), datasetDirs, datasets);
         DatasetStorage.prepareIndices(elasticsearch, datasets);
 

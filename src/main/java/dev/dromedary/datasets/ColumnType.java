@@ -90,7 +90,10 @@ public enum ColumnType {
 
     /** The value as Elasticsearch takes it in a document. */
     public Object toDocument(Object value) {
-        return value instanceof UUID || value instanceof OffsetDateTime ? value.toString() : value;
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant().toString();
+        }
+        return value instanceof UUID ? value.toString() : value;
     }
 
     private static OffsetDateTime parseDate(String cell) {

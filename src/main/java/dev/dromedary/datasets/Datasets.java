@@ -27,7 +27,8 @@ public final class Datasets {
         this.byName = byName;
     }
 
-    public static Datasets load(List<Path> directories) throws IOException {
+    /** Loads every definition; each index name gets {@code indexPrefix} before it. */
+    public static Datasets load(List<Path> directories, String indexPrefix) throws IOException {
         Map<String, Dataset> byName = new LinkedHashMap<>();
         for (Path directory : directories) {
             if (!Files.isDirectory(directory)) {
@@ -38,7 +39,7 @@ public final class Datasets {
                 files = listing.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
             }
             for (Path file : files) {
-                Dataset dataset = parse(file);
+                Dataset dataset = parse(file, indexPrefix);
                 if (byName.put(dataset.name(), dataset) != null) {
                     throw new IOException("the dataset " + dataset.name() + " is defined twice; " + file + " is the second");
                 }
@@ -63,7 +64,7 @@ public final class Datasets {
         return List.copyOf(byName.values());
     }
 
-    static Dataset parse(Path file) throws IOException {
+    static Dataset parse(Path file, String indexPrefix) throws IOException {
         JsonNode definition = YAML.readTree(file.toFile());
         String where = "dataset file " + file;
         String name = identifier(definition, "name", where);
@@ -89,7 +90,8 @@ public final class Datasets {
         };
         List<String> facets = new ArrayList<>();
         definition.path("facets").forEach(facet -> facets.add(facet.asText()));
-        Dataset dataset = new Dataset(name, identifier(definition, "table", where), identifier(definition, "index", where),
+        Dataset dataset = new Dataset(name, identifier(definition, "table", where),
+                indexPrefix + identifier(definition, "index", where),
                 key, derived, List.copyOf(columns), List.copyOf(facets));
         if (dataset.column(key).filter(c -> c.type() == ColumnType.UUID_VALUE || c.type() == ColumnType.KEYWORD).isEmpty()) {
             throw new IOException(where + ": the key '" + key + "' must be one of its columns, of type uuid or keyword");

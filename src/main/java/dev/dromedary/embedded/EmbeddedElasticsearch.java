@@ -12,6 +12,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
@@ -71,6 +72,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
         List<String> command = new ArrayList<>();
         if (isRoot()) {
+            requireReachableByOthers(home);
+            requireReachableByOthers(dataDirectory.toAbsolutePath().getParent());
             giveTo(UNPRIVILEGED_USER, UNPRIVILEGED_GROUP, dataDirectory);
             command.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=" + UNPRIVILEGED_GROUP,
                     "--clear-groups"));
@@ -151,6 +154,17 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Elasticsearch runs as {@code nobody}, who must be able to pass through every directory above its files. */
+    private static void requireReachableByOthers(Path directory) throws IOException {
+        for (Path dir = directory.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IOException("Elasticsearch refuses to run as root, so it runs as " + UNPRIVILEGED_USER
+                        + ", who cannot enter " + dir + "; allow it (chmod o+x " + dir + "), move Dromedary elsewhere, "
+                        + "or set ELASTICSEARCH_URL");
+            }
+        }
     }
 
     private static void giveTo(String user, String group, Path directory) throws IOException {

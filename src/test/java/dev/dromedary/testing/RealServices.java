@@ -1,8 +1,13 @@
 package dev.dromedary.testing;
 
+import dev.dromedary.embedded.EmbeddedElasticsearch;
 import dev.dromedary.embedded.EmbeddedPostgresServer;
+import dev.dromedary.embedded.EmbeddedS3Server;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,16 +19,30 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The real services every integration test talks to, started once per test run and stopped when it ends:
- * a PostgreSQL server on a free port with a fresh data directory under {@code target/}, in which each
- * test class takes a {@link #freshDatabase() database of its own}.
+ * The real services every integration test talks to, started once per test run and stopped when it ends,
+ * on free ports with fresh data directories under {@code target/}: PostgreSQL, in which each test class
+ * takes a {@link #freshDatabase() database of its own}, an S3 server with the bucket {@value #BUCKET},
+ * and Elasticsearch, in which a test keeps to indices of its own prefix.
  */
 public final class RealServices implements BeforeAllCallback {
 
+    public static final String BUCKET = "dromedary";
+    public static final String ACCESS_KEY = "test-access-key";
+    public static final String SECRET_KEY = "test-secret-key";
+
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Path SERVERS = Path.of("target/services");
     private static EmbeddedPostgresServer postgres;
+    private static EmbeddedS3Server s3;
+    private static EmbeddedElasticsearch elasticsearch;
+    private static Path elasticsearchData;
+    private static int elasticsearchPort;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -31,11 +50,54 @@ public final class RealServices implements BeforeAllCallback {
             if (postgres != null) {
                 return;
             }
-            Path dataDirectory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "test-postgres-");
-            postgres = EmbeddedPostgresServer.start(dataDirectory, 0);
-            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .put(RealServices.class.getName(), (AutoCloseable) postgres::close);
+            Path dataDirectory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "test-services-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            elasticsearchData = dataDirectory.resolve("elasticsearch");
+            elasticsearchPort = RunningDromedary.freePort();
+            elasticsearch = launchElasticsearch();
+            postgres = EmbeddedPostgresServer.start(dataDirectory.resolve("postgres"), 0);
+            s3 = EmbeddedS3Server.start(SERVERS.resolve("s3proxy.jar"), dataDirectory.resolve("s3"),
+                    RunningDromedary.freePort(), ACCESS_KEY, SECRET_KEY, BUCKET);
+            elasticsearch.awaitReady();
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(RealServices.class.getName(),
+                    (AutoCloseable) () -> {
+                        elasticsearch.close();
+                        s3.close();
+                        postgres.close();
+                    });
         }
+    }
+
+    public static String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    /** A client of the test S3 server, for putting the files a test imports and reading what it exports. */
+    public static S3Client s3Client() {
+        return S3Client.builder()
+                .endpointOverride(URI.create(s3Endpoint()))
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    public static String elasticsearchUrl() {
+        return elasticsearch.url();
+    }
+
+    /** Stops Elasticsearch, as an outage would; {@link #startElasticsearch()} brings it back with its data. */
+    public static synchronized void stopElasticsearch() {
+        elasticsearch.close();
+    }
+
+    public static synchronized void startElasticsearch() throws IOException {
+        elasticsearch = launchElasticsearch().awaitReady();
+    }
+
+    private static EmbeddedElasticsearch launchElasticsearch() throws IOException {
+        return EmbeddedElasticsearch.launch(SERVERS.resolve("elasticsearch-9.2.0"), elasticsearchData,
+                elasticsearchPort, "512m", "");
     }
 
     /** A new, empty database on the shared server, so that no test class sees another's jobs. */
@@ -45,11 +107,11 @@ public final class RealServices implements BeforeAllCallback {
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedPostgresServer.USER);
         }
-        return new TestDatabase(requireStarted().jdbcUrl().replaceAll("/[^/]+$", "/" + name));
+        return new TestDatabase(name, requireStarted().jdbcUrl().replaceAll("/[^/]+$", "/" + name));
     }
 
     /** A database of the test run: its URL for an application, a data source for the test's own checks. */
-    public record TestDatabase(String jdbcUrl) {
+    public record TestDatabase(String name, String jdbcUrl) {
 
         public DataSource dataSource() {
             PGSimpleDataSource dataSource = new PGSimpleDataSource();

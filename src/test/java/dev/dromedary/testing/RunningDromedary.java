@@ -64,6 +64,12 @@ public final class RunningDromedary implements AutoCloseable {
             settings.put("DATABASE_USER", EmbeddedPostgresServer.USER);
             settings.put("DATABASE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
             settings.put("API_KEYS", API_KEY + "," + SECOND_API_KEY);
+            settings.put("S3_ENDPOINT", RealServices.s3Endpoint());
+            settings.put("AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY);
+            settings.put("AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY);
+            settings.put("S3_BUCKET", RealServices.BUCKET);
+            settings.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
+            settings.put("ELASTICSEARCH_INDEX_PREFIX", database.name() + "_");
             settings.put("TICKER_INTERVAL_SECONDS", "0.2");
             settings.put("DATA_DIR", "target/test-data/" + instanceId);
             settings.put("camel.main.routes-include-pattern",

@@ -1,0 +1,286 @@
+package dev.dromedary.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.samples.SampleCsv;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** insert_csv_file against the real PostgreSQL, S3 server and Elasticsearch: what a user would check. */
+@ExtendWith(RealServices.class)
+class CsvImportIT {
+
+    private RealServices.TestDatabase database;
+    private RunningDromedary dromedary;
+    private ImportFixture imports;
+
+    @BeforeEach
+    void start() throws Exception {
+        database = RealServices.freshDatabase();
+        dromedary = RunningDromedary.named("importer", database).start();
+        imports = new ImportFixture(dromedary, database);
+    }
+
+    @AfterEach
+    void stop() {
+        dromedary.close();
+    }
+
+    @Test
+    void aGeneratedFileLandsInEverySinkAsItIsAndAReimportChangesNothing() throws Exception {
+        String csv = ImportFixture.sample("contact", 20_000, 7);
+        imports.upload("imports/contacts-20k.csv", csv);
+
+        JsonNode job = imports.importAndWait("imports/contacts-20k.csv", "contact");
+
+        assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+        JsonNode response = job.get("job_response");
+        assertThat(response.get("rows_read").asLong()).isEqualTo(20_000);
+        assertThat(response.get("rows_imported").asLong()).isEqualTo(20_000);
+        assertThat(response.get("rows_failed").asLong()).isZero();
+        assertThat(response.get("messages").asText()).isEqualTo("Imported 20000 of 20000 rows into contact");
+        assertThat(job.get("progress").get("bytes_read").asLong()).isEqualTo(csv.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+        assertThat(imports.documents("contacts")).isEqualTo(20_000);
+
+        List<CSVRecord> records = parse(csv);
+        for (int i = 0; i < records.size(); i += 397) {
+            assertRowEverywhere(records.get(i));
+        }
+        Set<String> facetValues = facetValuesIn(records, List.of("industry", "country", "state", "city", "seniority", "department"));
+        assertThat(filtersData("contact")).isEqualTo(facetValues);
+
+        JsonNode again = imports.importAndWait("imports/contacts-20k.csv", "contact");
+
+        assertThat(again.get("status").asText()).isEqualTo("completed");
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+        assertThat(imports.documents("contacts")).isEqualTo(20_000);
+        assertThat(filtersData("contact")).isEqualTo(facetValues);
+    }
+
+    @Test
+    void badRowsGoToTheDeadLettersWithTheirRowNumbersAndTheRestLands() throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        SampleCsv sample = new SampleCsv(11);
+        for (int i = 0; i < 1000; i++) {
+            rows.add(new ArrayList<>(sample.contact().stream().map(String::valueOf).toList()));
+        }
+        Map<Long, String> spoiled = new TreeMap<>();
+        for (int i = 0; i < 37; i++) {
+            int index = 5 + i * 26;
+            List<String> row = rows.get(index);
+            long rowNumber = index + 1;
+            switch (i % 5) {
+                case 0 -> { row.remove(row.size() - 1); spoiled.put(rowNumber, "the row has 17 values where the header has 18 columns"); }
+                case 1 -> { row.set(11, "many"); spoiled.put(rowNumber, "'employees_count' is not a whole number: 'many'"); }
+                case 2 -> { row.set(17, "yesterday"); spoiled.put(rowNumber, "'created_at' is not a date or time in ISO 8601 form"); }
+                case 3 -> { row.set(0, ""); spoiled.put(rowNumber, "the key 'uuid' is empty"); }
+                default -> { row.set(0, "not-a-uuid"); spoiled.put(rowNumber, "'uuid' is not a UUID: 'not-a-uuid'"); }
+            }
+        }
+        imports.upload("imports/with-bad-rows.csv", csv(SampleCsv.CONTACT_COLUMNS, rows));
+
+        JsonNode job = imports.importAndWait("imports/with-bad-rows.csv", "contact");
+
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("job_response").get("rows_imported").asLong()).isEqualTo(963);
+        assertThat(job.get("job_response").get("rows_failed").asLong()).isEqualTo(37);
+        assertThat(job.get("job_response").get("messages").asText())
+                .isEqualTo("Imported 963 of 1000 rows into contact; 37 rows failed validation and are in the dead letters");
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(963);
+        assertThat(imports.documents("contacts")).isEqualTo(963);
+
+        Map<Long, String> deadLetters = new TreeMap<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT row_number, error, payload FROM dead_letters WHERE job_uuid = ?::uuid")) {
+            query.setString(1, job.get("uuid").asText());
+            ResultSet result = query.executeQuery();
+            while (result.next()) {
+                long rowNumber = result.getLong(1);
+                deadLetters.put(rowNumber, result.getString(2));
+                assertThat(result.getString(3)).isEqualTo(String.join(",", quoteAll(rows.get((int) rowNumber - 1))));
+            }
+        }
+        assertThat(deadLetters.keySet()).isEqualTo(spoiled.keySet());
+        spoiled.forEach((rowNumber, reason) -> assertThat(deadLetters.get(rowNumber)).startsWith(reason));
+    }
+
+    @Test
+    void quotedCommasQuotesAndNewlinesAByteOrderMarkAndCrlfAreRead() throws Exception {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String third = UUID.randomUUID().toString();
+        String content = "\uFEFFuuid,first_name,title,company_name\r\n"
+                + first + ",\"Zoë\",\"Head of \"\"Growth\"\"\",\"Acme, Inc.\"\r\n"
+                + second + ",Łukasz,\"line one\r\nline two\",Initech\r\n";
+        imports.upload("imports/rfc4180.csv", content);
+        imports.upload("imports/lf.csv", "uuid,first_name\n" + third + ",山田\n");
+
+        assertThat(imports.importAndWait("imports/rfc4180.csv", "contact").get("status").asText()).isEqualTo("completed");
+        assertThat(imports.importAndWait("imports/lf.csv", "contact").get("status").asText()).isEqualTo("completed");
+
+        assertThat(column("first_name", first)).isEqualTo("Zoë");
+        assertThat(column("title", first)).isEqualTo("Head of \"Growth\"");
+        assertThat(column("company_name", first)).isEqualTo("Acme, Inc.");
+        assertThat(column("title", second)).isEqualTo("line one\r\nline two");
+        assertThat(column("first_name", third)).isEqualTo("山田");
+        assertThat(imports.document("contacts", first).get("company_name").asText()).isEqualTo("Acme, Inc.");
+    }
+
+    @Test
+    void aFileThatCannotBeImportedFailsTheJobWithAClearReason() {
+        imports.upload("imports/empty.csv", "");
+        imports.upload("imports/strange.csv", "colour,shape\nred,round\n");
+        imports.upload("imports/no-key.csv", "first_name,last_name\nAda,Lovelace\n");
+
+        assertFailure("imports/missing.csv", "contact", "there is no object s3://dromedary/imports/missing.csv");
+        assertFailure("imports/empty.csv", "contact", "the file is empty: it has no header row");
+        assertFailure("imports/strange.csv", "contact", "no column of the header (colour, shape) is a column of contact");
+        assertFailure("imports/no-key.csv", "contact", "the header has no 'uuid' column, which identifies each contact row");
+        assertFailure("imports/no-key.csv", "planet", "job_data.service: 'planet' is not a dataset; the datasets are company, contact");
+    }
+
+    @Test
+    void unknownColumnsAreIgnoredAndReported() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        imports.upload("imports/extra.csv", "uuid,first_name,favourite_colour,Shoe Size\n" + uuid + ",Ada,blue,38\n");
+
+        JsonNode job = imports.importAndWait("imports/extra.csv", "contact");
+
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("job_response").get("unknown_columns")).hasSize(2);
+        assertThat(job.get("job_response").get("messages").asText()).isEqualTo("Imported 1 of 1 rows into contact; "
+                + "ignored columns that contact does not have: favourite_colour, Shoe Size");
+        assertThat(column("first_name", uuid)).isEqualTo("Ada");
+    }
+
+    @Test
+    void companiesWithSeveralIndustriesKeepEachOne() throws Exception {
+        String csv = ImportFixture.sample("company", 300, 3);
+        imports.upload("imports/companies.csv", csv);
+
+        JsonNode job = imports.importAndWait("imports/companies.csv", "company");
+
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        List<CSVRecord> records = parse(csv);
+        CSVRecord record = records.stream().filter(r -> r.get("industries").contains(";")).findFirst().orElseThrow();
+        List<String> industries = List.of(record.get("industries").split(";"));
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT industries FROM companies WHERE uuid = ?::uuid")) {
+            query.setString(1, record.get("uuid"));
+            ResultSet result = query.executeQuery();
+            assertThat(result.next()).isTrue();
+            assertThat((String[]) result.getArray(1).getArray()).containsExactlyElementsOf(industries);
+        }
+        JsonNode document = imports.document("companies", record.get("uuid"));
+        assertThat(document.get("industries")).extracting(JsonNode::asText).containsExactlyElementsOf(industries);
+        assertThat(filtersData("company")).isEqualTo(facetValuesIn(records, List.of("industries", "country", "state", "city")));
+    }
+
+    private void assertFailure(String key, String dataset, String reason) {
+        JsonNode job = imports.importAndWait(key, dataset);
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText()).startsWith(reason);
+    }
+
+    private void assertRowEverywhere(CSVRecord record) throws Exception {
+        String uuid = record.get("uuid");
+        JsonNode document = imports.document("contacts", uuid);
+        assertThat(document).as("document %s", uuid).isNotNull();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT * FROM contacts WHERE uuid = ?::uuid")) {
+            query.setString(1, uuid);
+            ResultSet row = query.executeQuery();
+            assertThat(row.next()).isTrue();
+            for (String column : SampleCsv.CONTACT_COLUMNS) {
+                String expected = record.get(column);
+                if (column.equals("created_at")) {
+                    assertThat(row.getObject(column, OffsetDateTime.class).toInstant()).isEqualTo(Instant.parse(expected));
+                    assertThat(Instant.parse(document.get(column).asText())).isEqualTo(Instant.parse(expected));
+                } else {
+                    assertThat(row.getString(column)).as("%s of %s", column, uuid).isEqualTo(expected);
+                    assertThat(document.get(column).asText()).as("%s of document %s", column, uuid).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    private String column(String column, String uuid) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT " + column + " FROM contacts WHERE uuid = ?::uuid")) {
+            query.setString(1, uuid);
+            ResultSet result = query.executeQuery();
+            assertThat(result.next()).as("a row %s", uuid).isTrue();
+            return result.getString(1);
+        }
+    }
+
+    private Set<String> filtersData(String dataset) throws Exception {
+        Set<String> values = new TreeSet<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT facet, value FROM filters_data WHERE dataset = ?")) {
+            query.setString(1, dataset);
+            ResultSet result = query.executeQuery();
+            while (result.next()) {
+                values.add(result.getString(1) + "=" + result.getString(2));
+            }
+        }
+        return values;
+    }
+
+    private static Set<String> facetValuesIn(List<CSVRecord> records, List<String> facets) {
+        Set<String> values = new TreeSet<>();
+        for (CSVRecord record : records) {
+            for (String facet : facets) {
+                for (String value : record.get(facet).split(";")) {
+                    if (!value.isBlank()) {
+                        values.add(facet + "=" + value);
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<CSVRecord> parse(String csv) throws IOException {
+        return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(csv)).getRecords();
+    }
+
+    private static String csv(List<String> header, List<List<String>> rows) {
+        StringBuilder csv = new StringBuilder(String.join(",", header)).append("\r\n");
+        for (List<String> row : rows) {
+            csv.append(String.join(",", quoteAll(row))).append("\r\n");
+        }
+        return csv.toString();
+    }
+
+    private static List<String> quoteAll(List<String> values) {
+        return values.stream().map(value -> CSVFormat.DEFAULT.format(value)).toList();
+    }
+
+}

@@ -1,0 +1,93 @@
+package dev.dromedary.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.samples.SampleCsv;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** Puts CSV files into the test S3 server, runs insert_csv_file jobs, and reads what landed in Elasticsearch. */
+public final class ImportFixture {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final JobsApi api;
+    private final String indexPrefix;
+
+    public ImportFixture(RunningDromedary dromedary, RealServices.TestDatabase database) {
+        this.api = dromedary.api();
+        this.indexPrefix = database.name() + "_";
+    }
+
+    public static String sample(String dataset, int rows, long seed) {
+        StringWriter csv = new StringWriter();
+        try {
+            new SampleCsv(seed).write(dataset, rows, csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return csv.toString();
+    }
+
+    public void upload(String key, String content) {
+        upload(key, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void upload(String key, byte[] content) {
+        try (var s3 = RealServices.s3Client()) {
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(key), RequestBody.fromBytes(content));
+        }
+    }
+
+    /** Creates an insert_csv_file job for {@code key} and waits until it has finished; returns the job. */
+    public JsonNode importAndWait(String key, String dataset) {
+        String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + key + "\", \"service\": \"" + dataset + "\"}");
+        return awaitFinished(uuid);
+    }
+
+    public JsonNode awaitFinished(String uuid) {
+        await().atMost(Duration.ofMinutes(3)).until(() -> List.of("completed", "failed").contains(api.status(uuid)));
+        return api.job(uuid);
+    }
+
+    public JobsApi api() {
+        return api;
+    }
+
+    /** Documents in the dataset's index, once everything indexed so far is searchable. */
+    public long documents(String index) {
+        elasticsearch("POST", "/" + indexPrefix + index + "/_refresh");
+        return elasticsearch("GET", "/" + indexPrefix + index + "/_count").get("count").asLong();
+    }
+
+    /** The stored fields of one document, or null when there is none. */
+    public JsonNode document(String index, String id) {
+        JsonNode found = elasticsearch("GET", "/" + indexPrefix + index + "/_doc/" + id);
+        return found.path("found").asBoolean() ? found.get("_source") : null;
+    }
+
+    private static JsonNode elasticsearch(String method, String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(RealServices.elasticsearchUrl() + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
