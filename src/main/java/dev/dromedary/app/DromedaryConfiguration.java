@@ -84,7 +84,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
-        registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET")));
+        registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET"),
+                settings.integer("IMPORT_MAX_REDELIVERIES")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
         registry.bind("facetValues", new FacetValues());

@@ -39,12 +39,15 @@ public final class CsvImport {
     private final JobStore jobs;
     private final S3Client s3;
     private final String defaultBucket;
+    private final int maxRedeliveries;
 
-    public CsvImport(Datasets datasets, JobStore jobs, S3Client s3, String defaultBucket) {
+    /** {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent. */
+    public CsvImport(Datasets datasets, JobStore jobs, S3Client s3, String defaultBucket, int maxRedeliveries) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
+        this.maxRedeliveries = maxRedeliveries;
     }
 
     /** Reads the job data, checks that the object exists, and sets the S3 headers for getting it. */
@@ -190,14 +193,14 @@ public final class CsvImport {
         throw new ImportFailed(exchange.getProperty("importFailure", String.class));
     }
 
-    private static String describeFailure(Exchange exchange, RowBatch batch) {
+    private String describeFailure(Exchange exchange, RowBatch batch) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        String reason = cause == null ? "unknown error" : rootMessage(cause);
-        return batch == null
-                ? "the import failed after " + redeliveries + " redeliveries: " + reason
-                : "batch " + batch.number() + " (rows " + batch.firstRow() + "-" + batch.lastRow() + ") failed after "
-                + redeliveries + " redeliveries: " + reason;
+        String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
+        String reason = (cause == null ? "unknown error" : rootMessage(cause))
+                + (endpoint == null ? "" : " (at " + endpoint + ")");
+        String what = batch == null ? "the import" : "batch " + batch.number() + " (rows " + batch.firstRow() + "-"
+                + batch.lastRow() + ")";
+        return what + " failed after " + maxRedeliveries + " redeliveries: " + reason;
     }
 
     private static String rootMessage(Throwable error) {
@@ -205,8 +208,7 @@ public final class CsvImport {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return cause == error ? message : error.getClass().getSimpleName() + ": " + message;
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private void mapHeader(ImportRun run, List<String> header) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,9 +99,15 @@ public final class JobExecution {
         return exchange.getProperty(RUNNING_JOB, Job.class);
     }
 
-    private static String describe(Throwable cause) {
-        if (cause == null) {
+    /** The error that says what went wrong: Camel's wrappers (multicast, split, …) name only where it happened. */
+    private static String describe(Throwable error) {
+        if (error == null) {
             return "the job failed without an error";
+        }
+        Throwable cause = error;
+        while ((cause instanceof CamelExchangeException || cause instanceof RuntimeCamelException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
         }
         String message = cause.getMessage();
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;

@@ -1,0 +1,71 @@
+package dev.dromedary.failures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Given an import under way, when Elasticsearch stops, then the failing batch is redelivered with backoff,
+ * the job ends failed saying why, and no row that did not reach every sink is counted as imported.
+ */
+@ExtendWith(RealServices.class)
+class ElasticsearchOutageIT {
+
+    private static final int BATCH = 100;
+
+    @Test
+    void anImportWhoseElasticsearchStopsFailsAfterRedeliveryAndCountsOnlyWhatLanded() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(log);
+        try (RunningDromedary dromedary = RunningDromedary.named("outage", database)
+                .with("BATCH_SIZE_FOR_INSERTION", BATCH)
+                .with("IMPORT_MAX_REDELIVERIES", 3)
+                .with("IMPORT_REDELIVERY_DELAY_MS", 200)
+                .start()) {
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            imports.upload("outage/contacts.csv", ImportFixture.sample("contact", 40_000, 5));
+            String uuid = dromedary.api().createJob("insert_csv_file", "{\"s3_key\": \"outage/contacts.csv\"}");
+            await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 1_000);
+
+            RealServices.stopElasticsearch();
+            JsonNode job;
+            try {
+                job = imports.awaitFinished(uuid);
+            } finally {
+                RealServices.startElasticsearch();
+            }
+
+            assertThat(job.get("status").asText()).isEqualTo("failed");
+            String error = job.get("job_response").get("runtime_errors").get(0).asText();
+            assertThat(error).matches("batch \\d+ \\(rows \\d+-\\d+\\) failed after 3 redeliveries: .+");
+            List<String> retries = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(message -> message.contains("On delivery attempt:")).toList();
+            assertThat(retries).anyMatch(m -> m.contains("On delivery attempt: 1"))
+                    .anyMatch(m -> m.contains("On delivery attempt: 3"));
+
+            long counted = job.get("progress").get("rows_written").asLong();
+            assertThat(counted).isPositive().isLessThan(40_000).isEqualTo(counted / BATCH * BATCH);
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isGreaterThanOrEqualTo(counted);
+            assertThat(imports.documents("contacts")).isGreaterThanOrEqualTo(counted);
+            assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid AND error = ?",
+                    uuid, error)).isEqualTo(BATCH);
+        } finally {
+            root.detachAppender(log);
+        }
+    }
+}
