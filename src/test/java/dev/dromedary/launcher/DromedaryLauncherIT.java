@@ -10,6 +10,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,40 +21,65 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code ./dromedary} run as a user runs it: a separate process, configured by environment variables. */
 @ExtendWith(RealServices.class)
 class DromedaryLauncherIT {
 
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration STARTUP = Duration.ofSeconds(180);
 
     @Test
-    void withoutADatabaseUrlItRunsOnEmbeddedPostgresWhoseDataSurvivesARestart(@TempDir Path dataDir) throws Exception {
+    void withNothingConfiguredItRunsOnEmbeddedServicesWhoseDataSurvivesARestart() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "launcher-data-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         int httpPort = RunningDromedary.freePort();
+        int s3Port = RunningDromedary.freePort();
         Map<String, String> env = Map.of(
                 "DATA_DIR", dataDir.toString(),
                 "HTTP_PORT", String.valueOf(httpPort),
                 "EMBEDDED_PG_PORT", String.valueOf(RunningDromedary.freePort()),
+                "EMBEDDED_S3_PORT", String.valueOf(s3Port),
+                "EMBEDDED_ES_PORT", String.valueOf(RunningDromedary.freePort()),
                 "TICKER_INTERVAL_SECONDS", "0.2");
+        String csv = "uuid,first_name\n" + java.util.UUID.randomUUID() + ",Ada\n";
 
         String uuid;
         String apiKey;
         try (Launched first = Launched.start(dataDir.resolve("first.log"), env, List.of())) {
             apiKey = first.awaitApiKey(dataDir);
-            JobsApi api = first.api(httpPort, apiKey);
-            uuid = api.createJob("noop", "{\"run\": \"first\"}");
-            await().until(() -> api.status(uuid).equals("completed"));
             assertThat(first.output()).contains("Embedded PostgreSQL: jdbc:postgresql://localhost:"
                     + env.get("EMBEDDED_PG_PORT") + "/dromedary  user dromedary  password dromedary");
+            assertThat(first.output()).contains("Embedded S3: http://127.0.0.1:" + s3Port
+                    + "  bucket dromedary  access key dromedary  secret key dromedary-secret");
+            assertThat(first.output()).contains("Embedded Elasticsearch: http://127.0.0.1:" + env.get("EMBEDDED_ES_PORT"));
             assertThat(first.output()).contains("use this API key (kept in " + dataDir.resolve("api-key") + "): " + apiKey);
+            try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Port))
+                    .forcePathStyle(true).region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("dromedary", "dromedary-secret"))).build()) {
+                s3.putObject(put -> put.bucket("dromedary").key("incoming/one.csv"), RequestBody.fromString(csv));
+            }
+            JobsApi api = first.api(httpPort, apiKey);
+            uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"incoming/one.csv\"}");
+            await().until(() -> api.status(uuid).equals("completed"));
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+        assertThat(dataDir.resolve("s3/buckets/dromedary/incoming/one.csv")).hasContent(csv.strip());
 
         try (Launched second = Launched.start(dataDir.resolve("second.log"), env, List.of())) {
             assertThat(second.awaitApiKey(dataDir)).isEqualTo(apiKey);
-            JsonJob job = new JsonJob(second.api(httpPort, apiKey), uuid);
-            assertThat(job.status()).isEqualTo("completed");
-            assertThat(job.api().job(uuid).get("data").get("run").asText()).isEqualTo("first");
+            JobsApi api = second.api(httpPort, apiKey);
+            assertThat(api.status(uuid)).isEqualTo("completed");
+            String again = api.createJob("insert_csv_file", "{\"s3_key\": \"incoming/one.csv\"}");
+            await().until(() -> api.status(again).equals("completed"));
+            java.net.http.HttpResponse<String> count = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("EMBEDDED_ES_PORT")
+                            + "/contacts/_count")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(count.body()).contains("\"count\":1,");
         }
     }
 
@@ -61,12 +88,12 @@ class DromedaryLauncherIT {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         int httpPort = RunningDromedary.freePort();
         String libpqUrl = database.jdbcUrl().replace("jdbc:postgresql://", "postgres://dromedary:dromedary@");
-        Map<String, String> env = Map.of(
+        Map<String, String> env = withRealS3AndElasticsearch(Map.of(
                 "DATABASE_URL", libpqUrl,
                 "API_KEYS", "key-one, key-two",
                 "DATA_DIR", dataDir.toString(),
                 "HTTP_PORT", String.valueOf(httpPort),
-                "TICKER_INTERVAL_SECONDS", "0.2");
+                "TICKER_INTERVAL_SECONDS", "0.2"));
 
         try (Launched launched = Launched.start(dataDir.resolve("run.log"), env, List.of("serve"))) {
             JobsApi api = launched.api(httpPort, "key-two");
@@ -85,14 +112,14 @@ class DromedaryLauncherIT {
     void aFirstTimeRunnerProcessRunsJobsAndServesNoHttp(@TempDir Path dataDir) throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         int httpPort = RunningDromedary.freePort();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = withRealS3AndElasticsearch(Map.of(
                 "DATABASE_URL", database.jdbcUrl(),
                 "DATABASE_USER", "dromedary",
                 "DATABASE_PASSWORD", "dromedary",
                 "API_KEYS", "unused",
                 "DATA_DIR", dataDir.toString(),
                 "HTTP_PORT", String.valueOf(httpPort),
-                "TICKER_INTERVAL_SECONDS", "0.2");
+                "TICKER_INTERVAL_SECONDS", "0.2"));
 
         try (Launched runner = Launched.start(dataDir.resolve("runner.log"), env, List.of("jobs", "first_time"))) {
             await().atMost(STARTUP).ignoreExceptions().until(() ->
@@ -109,17 +136,22 @@ class DromedaryLauncherIT {
         }
     }
 
+    /** The settings plus the test run's S3 server and Elasticsearch, so that no embedded ones start. */
+    private static Map<String, String> withRealS3AndElasticsearch(Map<String, String> settings) {
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("S3_ENDPOINT", RealServices.s3Endpoint());
+        env.put("AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY);
+        env.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
+        env.put("ELASTICSEARCH_INDEX_PREFIX", "launcher_" + settings.get("HTTP_PORT") + "_");
+        return env;
+    }
+
     private static boolean isListening(int port) throws IOException {
         try (Socket ignored = new Socket("localhost", port)) {
             return true;
         } catch (ConnectException e) {
             return false;
-        }
-    }
-
-    private record JsonJob(JobsApi api, String uuid) {
-        String status() {
-            return api.status(uuid);
         }
     }
 
@@ -130,7 +162,8 @@ class DromedaryLauncherIT {
             ProcessBuilder builder = new ProcessBuilder(new java.util.ArrayList<>(List.of("./dromedary")));
             builder.command().addAll(args);
             builder.directory(new File(System.getProperty("user.dir")));
-            builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_") || name.equals("API_KEYS"));
+            builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_") || name.startsWith("S3_")
+                    || name.startsWith("AWS_") || name.startsWith("ELASTICSEARCH_") || name.equals("API_KEYS"));
             builder.environment().putAll(env);
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
             return new Launched(builder.start(), log);

@@ -26,8 +26,9 @@ public final class ImportFixture {
     private final JobsApi api;
     private final String indexPrefix;
 
+    /** For {@code dromedary} (null: only Elasticsearch is looked at) on {@code database} and its indices. */
     public ImportFixture(RunningDromedary dromedary, RealServices.TestDatabase database) {
-        this.api = dromedary.api();
+        this.api = dromedary == null ? null : dromedary.api();
         this.indexPrefix = database.name() + "_";
     }
 

@@ -1,0 +1,111 @@
+package dev.dromedary.large;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.samples.SampleCsv;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * A large file imported by a {@code ./dromedary} process whose heap is capped (256 MB by default): it
+ * completes, every row lands, and the heap stays flat. Skipped unless asked for; scripts/large-import.sh
+ * runs it and prints its figures.
+ */
+@ExtendWith(RealServices.class)
+@EnabledIfSystemProperty(named = "large.rows", matches = "\\d+")
+class LargeImportIT {
+
+    @Test
+    void aLargeFileImportsWithACappedHeap() throws Exception {
+        long rows = Long.getLong("large.rows");
+        String heap = System.getProperty("large.heap", "256m");
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Path work = Files.createDirectories(Path.of("target/large-import"));
+        Path csv = work.resolve("contacts-" + rows + ".csv");
+        if (!Files.exists(csv)) {
+            try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+                new SampleCsv(1).write("contact", rows, out);
+            }
+        }
+        try (var s3 = RealServices.s3Client()) {
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key("large/contacts.csv"), RequestBody.fromFile(csv));
+        }
+
+        int port = RunningDromedary.freePort();
+        Path gcLog = work.resolve("gc.log");
+        ProcessBuilder launcher = new ProcessBuilder("./dromedary").redirectErrorStream(true)
+                .redirectOutput(work.resolve("dromedary.log").toFile()).directory(new File("."));
+        launcher.environment().putAll(java.util.Map.of(
+                "JAVA_OPTS", "-Xmx" + heap + " -Xlog:gc:file=" + gcLog,
+                "DATABASE_URL", database.jdbcUrl(), "DATABASE_USER", "dromedary", "DATABASE_PASSWORD", "dromedary",
+                "S3_ENDPOINT", RealServices.s3Endpoint(), "AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY, "ELASTICSEARCH_URL", RealServices.elasticsearchUrl(),
+                "ELASTICSEARCH_INDEX_PREFIX", database.name() + "_", "HTTP_PORT", String.valueOf(port)));
+        launcher.environment().put("API_KEYS", "large");
+        launcher.environment().put("TICKER_INTERVAL_SECONDS", "1");
+        launcher.environment().put("DATA_DIR", work.resolve("data").toString());
+        Process dromedary = launcher.start();
+        AtomicLong peakRssKb = new AtomicLong();
+        try {
+            JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
+            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
+            long started = System.nanoTime();
+            String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/contacts.csv\"}");
+            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
+                return List.of("completed", "failed").contains(api.status(uuid));
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            JsonNode job = api.job(uuid);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(rows);
+            assertThat(new ImportFixture(null, database).documents("contacts")).isEqualTo(rows);
+            System.out.printf("LARGE IMPORT: %d rows (%d MB) in %.1f s = %.0f rows/s; heap cap %s, most heap in use "
+                            + "after a GC %d MB, peak RSS %d MB%n", rows, Files.size(csv) >> 20, seconds, rows / seconds,
+                    heap, mostHeapAfterGcMb(gcLog), peakRssKb.get() >> 10);
+        } finally {
+            dromedary.destroy();
+            dromedary.waitFor();
+        }
+    }
+
+    private static long peakRss(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(line -> line.startsWith("VmHWM:"))
+                    .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                    .findFirst().orElse(0L);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** The largest heap occupancy the GC log reports after a collection ({@code 120M->45M(256M)}). */
+    private static long mostHeapAfterGcMb(Path gcLog) throws Exception {
+        Matcher after = Pattern.compile("->(\\d+)M\\(").matcher(Files.readString(gcLog));
+        long most = 0;
+        while (after.find()) {
+            most = Math.max(most, Long.parseLong(after.group(1)));
+        }
+        return most;
+    }
+}
