@@ -5,6 +5,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,19 +101,35 @@ public final class CsvImport {
             throw new ImportRejected("the file is empty: it has no header row");
         }
         mapHeader(run, records.next());
-        return new Iterator<>() {
-            private long number;
+        return new NumberedRows(records);
+    }
 
-            @Override
-            public boolean hasNext() {
-                return records.hasNext();
-            }
+    /** The rows after the header, numbered; closing it (as the splitter does, also on failure) closes the object. */
+    private static final class NumberedRows implements Iterator<CsvRow>, Closeable {
 
-            @Override
-            public CsvRow next() {
-                return new CsvRow(++number, records.next());
+        private final Iterator<List<String>> records;
+        private long number;
+
+        NumberedRows(Iterator<List<String>> records) {
+            this.records = records;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return records.hasNext();
+        }
+
+        @Override
+        public CsvRow next() {
+            return new CsvRow(++number, records.next());
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (records instanceof Closeable closeable) {
+                closeable.close();
             }
-        };
+        }
     }
 
     /** Types each row of a batch through the dataset; a row that does not fit is rejected with its reason. */
