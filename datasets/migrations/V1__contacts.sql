@@ -5,6 +5,7 @@ CREATE TABLE contacts (
     last_name       text,
     email           text,
     title           text,
+    company_id      uuid,
     company_name    text,
     company_domain  text,
     industry        text,

@@ -12,10 +12,15 @@ import java.util.Optional;
  * and row number, so that importing the same file again writes each row once.
  */
 public record Dataset(String name, String table, String index, String key, boolean keyDerived,
-                      List<Column> columns, List<String> facets) {
+                      List<Column> columns, List<String> facets, Map<String, String> aliases) {
 
     public Optional<Column> column(String name) {
         return columns.stream().filter(column -> column.name().equals(name)).findFirst();
+    }
+
+    /** The column a name stands for in a query: a column's own name, or one of the dataset's aliases. */
+    public Optional<Column> columnOrAlias(String name) {
+        return column(aliases.getOrDefault(name, name));
     }
 
     public Column keyColumn() {

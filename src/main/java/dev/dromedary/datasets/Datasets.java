@@ -90,14 +90,25 @@ public final class Datasets {
         };
         List<String> facets = new ArrayList<>();
         definition.path("facets").forEach(facet -> facets.add(facet.asText()));
+        Map<String, String> aliases = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("aliases").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> alias = it.next();
+            requireIdentifier(alias.getKey(), where + ", alias");
+            aliases.put(alias.getKey(), alias.getValue().asText());
+        }
         Dataset dataset = new Dataset(name, identifier(definition, "table", where),
                 indexPrefix + identifier(definition, "index", where),
-                key, derived, List.copyOf(columns), List.copyOf(facets));
+                key, derived, List.copyOf(columns), List.copyOf(facets), Map.copyOf(aliases));
         if (dataset.column(key).filter(c -> c.type() == ColumnType.UUID_VALUE || c.type() == ColumnType.KEYWORD).isEmpty()) {
             throw new IOException(where + ": the key '" + key + "' must be one of its columns, of type uuid or keyword");
         }
         if (derived && dataset.keyColumn().type() != ColumnType.UUID_VALUE) {
             throw new IOException(where + ": a derived key '" + key + "' must be of type uuid");
+        }
+        for (Map.Entry<String, String> alias : aliases.entrySet()) {
+            if (dataset.column(alias.getValue()).isEmpty() || dataset.column(alias.getKey()).isPresent()) {
+                throw new IOException(where + ": the alias '" + alias.getKey() + "' must name a column by another name");
+            }
         }
         for (String facet : facets) {
             if (dataset.column(facet).isEmpty()) {

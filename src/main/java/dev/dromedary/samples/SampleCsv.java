@@ -17,7 +17,7 @@ import org.apache.commons.csv.CSVPrinter;
 public final class SampleCsv {
 
     public static final List<String> CONTACT_COLUMNS = List.of("uuid", "first_name", "last_name", "email", "title",
-            "company_name", "company_domain", "industry", "country", "state", "city", "employees_count",
+            "company_id", "company_name", "company_domain", "industry", "country", "state", "city", "employees_count",
             "annual_revenue", "linkedin_url", "phone", "seniority", "department", "created_at");
     public static final List<String> COMPANY_COLUMNS = List.of("uuid", "name", "domain", "website", "industries",
             "employees_count", "annual_revenue", "founded_year", "country", "state", "city", "linkedin_url", "phone",
@@ -76,7 +76,7 @@ public final class SampleCsv {
         String domain = company.toLowerCase() + random.nextInt(1000) + ".com";
         String[] place = PLACES[random.nextInt(PLACES.length)];
         return List.of(uuid(), first, last,
-                ascii(first) + "." + ascii(last) + random.nextInt(10_000) + "@" + domain, pick(TITLES),
+                ascii(first) + "." + ascii(last) + random.nextInt(10_000) + "@" + domain, pick(TITLES), uuid(),
                 company + pick(COMPANY_SUFFIXES), domain, pick(INDUSTRIES), place[0], place[1], place[2],
                 Long.toString(10 + random.nextInt(50_000)), Long.toString(100_000L + random.nextInt(1_000_000_000)),
                 "https://www.linkedin.com/in/" + ascii(first) + "-" + ascii(last) + "-" + random.nextInt(100_000),
