@@ -10,6 +10,7 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
@@ -85,7 +86,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
         registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET"),
-                settings.integer("IMPORT_MAX_REDELIVERIES")));
+                settings.integer("MAX_REDELIVERIES")));
+        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, s3, settings.text("S3_BUCKET"),
+                settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
         registry.bind("facetValues", new FacetValues());

@@ -34,8 +34,8 @@ class ElasticsearchOutageIT {
         root.addAppender(log);
         try (RunningDromedary dromedary = RunningDromedary.named("outage", database)
                 .with("BATCH_SIZE_FOR_INSERTION", BATCH)
-                .with("IMPORT_MAX_REDELIVERIES", 3)
-                .with("IMPORT_REDELIVERY_DELAY_MS", 200)
+                .with("MAX_REDELIVERIES", 3)
+                .with("REDELIVERY_DELAY_MS", 200)
                 .start()) {
             ImportFixture imports = new ImportFixture(dromedary, database);
             imports.upload("outage/contacts.csv", ImportFixture.sample("contact", 40_000, 5));

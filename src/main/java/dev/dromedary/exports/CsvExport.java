@@ -1,0 +1,235 @@
+package dev.dromedary.exports;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.core.search.HitsMetadata;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.datasets.Column;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.jobs.JobExecution;
+import dev.dromedary.vql.ExportPlan;
+import dev.dromedary.vql.Vql;
+import dev.dromedary.vql.VqlError;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The steps of the export_csv_file route that no component does: planning the query, paging through a
+ * point in time with {@code search_after}, turning hits into CSV rows, and the S3 multipart upload
+ * (the aws2-s3 streaming upload names its objects itself; the export must land at its own key).
+ */
+public final class CsvExport {
+
+    public static final String RUN = "exportRun";
+    private static final String POINT_IN_TIME_KEEP_ALIVE = "5m";
+    private static final Logger LOG = LoggerFactory.getLogger(CsvExport.class);
+
+    private final Datasets datasets;
+    private final ElasticsearchClient elasticsearch;
+    private final S3Client s3;
+    private final String defaultBucket;
+    private final String prefix;
+    private final int maxRedeliveries;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, S3Client s3, String defaultBucket,
+                     String prefix, int maxRedeliveries) {
+        this.datasets = datasets;
+        this.elasticsearch = elasticsearch;
+        this.s3 = s3;
+        this.defaultBucket = defaultBucket;
+        this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        this.maxRedeliveries = maxRedeliveries;
+    }
+
+    /** Plans the query, opens a point in time on the index and starts the upload, with the header row first. */
+    public void begin(Exchange exchange) throws IOException {
+        JsonNode data = json.valueToTree(exchange.getMessage().getBody(Map.class));
+        String datasetName = data.path("service").asText("contact");
+        ExportPlan plan;
+        try {
+            plan = Vql.plan(data.get("vql"), datasets.get(datasetName));
+        } catch (dev.dromedary.datasets.UnknownDataset e) {
+            throw new VqlError("job_data.service: " + e.getMessage());
+        }
+        String bucket = data.path("s3_bucket").asText(defaultBucket);
+        String key = prefix + "/" + exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class) + ".csv";
+        String pointInTime = elasticsearch.openPointInTime(open -> open.index(plan.dataset().index())
+                .keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE))).id();
+        ExportRun run = new ExportRun(plan, bucket, key, pointInTime);
+        exchange.setProperty(RUN, run);
+        try {
+            run.upload = new S3MultipartUpload(s3, bucket, key);
+        } catch (RuntimeException e) {
+            closePointInTime(run);
+            throw e;
+        }
+    }
+
+    /** The search for the next page: the plan's query and sort, in the point in time, after the last hit. */
+    public SearchRequest.Builder nextPage(Exchange exchange) {
+        ExportRun run = run(exchange);
+        ExportPlan plan = run.plan;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", plan.query());
+        body.put("sort", plan.sort());
+        body.put("_source", Map.of("includes", plan.columns().stream().map(Column::name).distinct().toList()));
+        body.put("size", plan.pageSize());
+        body.put("track_total_hits", false);
+        try {
+            SearchRequest.Builder request = new SearchRequest.Builder().withJson(new StringReader(json.writeValueAsString(body)));
+            request.pit(pit -> pit.id(run.pointInTime).keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE)));
+            if (run.searchAfter != null) {
+                request.searchAfter(run.searchAfter);
+            }
+            return request;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The page's hits as CSV rows of the selected columns (the header row before the first page's). */
+    public List<List<String>> rows(Exchange exchange) {
+        ExportRun run = run(exchange);
+        HitsMetadata<?> hits = exchange.getMessage().getBody(HitsMetadata.class);
+        List<List<String>> rows = new ArrayList<>(hits.hits().size() + 1);
+        if (run.pages == 0) {
+            rows.add(run.plan.headers());
+        }
+        for (Hit<?> hit : hits.hits()) {
+            JsonNode source = json.valueToTree(hit.source());
+            List<String> row = new ArrayList<>(run.plan.columns().size());
+            for (Column column : run.plan.columns()) {
+                row.add(cell(source.get(column.name())));
+            }
+            rows.add(row);
+        }
+        int count = hits.hits().size();
+        run.rowsInPage = count;
+        run.more = count == run.plan.pageSize();
+        if (count > 0) {
+            run.searchAfter = List.copyOf(hits.hits().get(count - 1).sort());
+        }
+        return rows;
+    }
+
+    /** Adds a page's CSV to the upload, sending a part whenever one is full; a redelivered page is not added twice. */
+    public void append(Exchange exchange) {
+        ExportRun run = run(exchange);
+        if (run.appendedPages == run.pages) {
+            run.upload.write(exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8));
+            run.appendedPages++;
+            run.rowsExported += run.rowsInPage;
+        }
+        run.upload.sendFullParts();
+        run.pages++;
+    }
+
+    public boolean hasMore(Exchange exchange) {
+        return run(exchange).more;
+    }
+
+    public void finish(Exchange exchange) {
+        ExportRun run = run(exchange);
+        run.upload.complete();
+        closePointInTime(run);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("dataset", run.plan.dataset().name());
+        response.put("s3_bucket", run.bucket);
+        response.put("s3_key", run.key);
+        response.put("rows_exported", run.rowsExported);
+        response.put("duration_ms", (System.nanoTime() - run.startedNanos) / 1_000_000);
+        exchange.setVariable(JobExecution.RESPONSE, response);
+        exchange.setVariable(JobExecution.MESSAGE, "Exported " + run.rowsExported + " rows of "
+                + run.plan.dataset().name() + " to s3://" + run.bucket + "/" + run.key);
+    }
+
+    /** Leaves nothing behind of a failed export: no partial object, no open point in time. */
+    public void abort(Exchange exchange) {
+        ExportRun run = run(exchange);
+        if (run == null) {
+            return;
+        }
+        try {
+            if (run.upload != null) {
+                run.upload.abort();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not abort the upload of s3://{}/{}; the bucket's lifecycle rules must clear it", run.bucket, run.key, e);
+        }
+        closePointInTime(run);
+    }
+
+    /** After its redeliveries a step still failed: abort, and fail the job saying why. */
+    public void failed(Exchange exchange) {
+        abort(exchange);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
+        ExportRun run = run(exchange);
+        throw new ExportFailed("the export failed after " + maxRedeliveries + " redeliveries"
+                + (run == null ? "" : ", " + run.rowsExported + " rows in") + ": "
+                + (cause == null ? "unknown error" : cause.getMessage()) + (endpoint == null ? "" : " (at " + endpoint + ")"));
+    }
+
+    private void closePointInTime(ExportRun run) {
+        try {
+            elasticsearch.closePointInTime(close -> close.id(run.pointInTime));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not close point in time; it expires by itself", e);
+        }
+    }
+
+    private static String cell(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (value.isArray()) {
+            List<String> values = new ArrayList<>();
+            value.forEach(element -> values.add(element.asText()));
+            return String.join(";", values);
+        }
+        return value.asText();
+    }
+
+    private static ExportRun run(Exchange exchange) {
+        return exchange.getProperty(RUN, ExportRun.class);
+    }
+
+    /** One export as it goes. */
+    static final class ExportRun {
+        final ExportPlan plan;
+        final String bucket;
+        final String key;
+        final String pointInTime;
+        final long startedNanos = System.nanoTime();
+        S3MultipartUpload upload;
+        List<FieldValue> searchAfter;
+        boolean more = true;
+        int pages;
+        int appendedPages;
+        int rowsInPage;
+        long rowsExported;
+
+        ExportRun(ExportPlan plan, String bucket, String key, String pointInTime) {
+            this.plan = plan;
+            this.bucket = bucket;
+            this.key = key;
+            this.pointInTime = pointInTime;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.dromedary.exports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** export_csv_file against real Elasticsearch and S3, over 20,000 imported contacts and 3,000 companies. */
+@ExtendWith(RealServices.class)
+class CsvExportIT {
+
+    private static RunningDromedary dromedary;
+    private static ImportFixture imports;
+    private static JobsApi api;
+    private static List<CSVRecord> contacts;
+    private static List<CSVRecord> companies;
+
+    @BeforeAll
+    static void importContactsAndCompanies() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        dromedary = RunningDromedary.named("exporter", database).start();
+        imports = new ImportFixture(dromedary, database);
+        api = dromedary.api();
+        String contactsCsv = ImportFixture.sample("contact", 20_000, 21);
+        String companiesCsv = ImportFixture.sample("company", 3_000, 22);
+        imports.upload("export-source/contacts.csv", contactsCsv);
+        imports.upload("export-source/companies.csv", companiesCsv);
+        assertThat(imports.importAndWait("export-source/contacts.csv", "contact").get("status").asText()).isEqualTo("completed");
+        assertThat(imports.importAndWait("export-source/companies.csv", "company").get("status").asText()).isEqualTo("completed");
+        contacts = parse(contactsCsv);
+        companies = parse(companiesCsv);
+        imports.documents("contacts");
+        imports.documents("companies");
+    }
+
+    @AfterAll
+    static void stop() {
+        dromedary.close();
+    }
+
+    @Test
+    void anExportHoldsExactlyTheMatchingRowsTheSelectedColumnsInTheRequestedOrder() throws Exception {
+        JsonNode job = export("""
+                {"service": "contact",
+                 "vql": {"where": {"keyword_match": {"must": {"country": ["USA", "Germany"]},
+                                                     "must_not": {"seniority": ["entry", "vp"]}},
+                                   "range_query": {"must": {"employees_count": {"gte": 1000, "lte": 30000}},
+                                                   "must_not": {"created_at": {"lt": "2017-01-01"}}}},
+                         "select_columns": ["email", "first_name", "company_name", "employees_count", "uuid"],
+                         "order_by": [{"order_by": "employees_count", "order_direction": "desc"}],
+                         "limit": 700}}""");
+
+        List<List<String>> expected = contacts.stream()
+                .filter(c -> Set.of("USA", "Germany").contains(c.get("country")))
+                .filter(c -> !Set.of("entry", "vp").contains(c.get("seniority")))
+                .filter(c -> Long.parseLong(c.get("employees_count")) >= 1000 && Long.parseLong(c.get("employees_count")) <= 30000)
+                .filter(c -> c.get("created_at").compareTo("2017-01-01") >= 0)
+                .sorted(Comparator.comparingLong((CSVRecord c) -> Long.parseLong(c.get("employees_count"))).reversed()
+                        .thenComparing(c -> c.get("uuid")))
+                .map(c -> List.of(c.get("email"), c.get("first_name"), c.get("company_name"), c.get("employees_count"), c.get("uuid")))
+                .toList();
+        assertThat(expected).hasSizeGreaterThan(1400);
+
+        assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+        assertThat(job.get("job_response").get("rows_exported").asLong()).isEqualTo(expected.size());
+        String key = job.get("job_response").get("s3_key").asText();
+        assertThat(key).isEqualTo("uploads/" + job.get("uuid").asText() + ".csv");
+        List<CSVRecord> exported = CSVFormat.DEFAULT.parse(new StringReader(download(key))).getRecords();
+        assertThat(exported.get(0).toList()).containsExactly("email", "first_name", "company_name", "employees_count", "uuid");
+        assertThat(exported.subList(1, exported.size()).stream().map(CSVRecord::toList).toList())
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theGuidesThreeExportExamplesRunAsWritten() throws Exception {
+        try (var s3 = RealServices.s3Client()) {
+            s3.createBucket(create -> create.bucket("my-bucket"));
+        }
+        JsonNode first = export("""
+                {
+                      "s3_bucket": "my-bucket",
+                      "service": "contact",
+                      "vql": {
+                        "where": {
+                          "keyword_match": {
+                            "must": {
+                              "country": ["USA"]
+                            }
+                          }
+                        },
+                        "select_columns": ["first_name", "last_name", "email", "title"],
+                        "order_by": [
+                          {
+                            "order_by": "uuid",
+                            "order_direction": "desc"
+                          }
+                        ],
+                        "limit": 500
+                      }
+                    }""");
+        JsonNode second = export("""
+                {
+                      "s3_bucket": "my-bucket",
+                      "service": "company",
+                      "vql": {
+                        "where": {
+                          "keyword_match": {
+                            "must": {
+                              "industries": ["Software", "SaaS"],
+                              "country": ["USA"]
+                            }
+                          },
+                          "range_query": {
+                            "must": {
+                              "employees_count": {
+                                "gte": 50,
+                                "lte": 1000
+                              },
+                              "annual_revenue": {
+                                "gte": 1000000
+                              }
+                            }
+                          }
+                        },
+                        "select_columns": [
+                          "id",
+                          "name",
+                          "employees_count",
+                          "annual_revenue",
+                          "industries",
+                          "country",
+                          "website"
+                        ],
+                        "order_by": [
+                          {
+                            "order_by": "uuid",
+                            "order_direction": "desc"
+                          }
+                        ],
+                        "limit": 500
+                      }
+                    }""");
+        JsonNode third = export("""
+                {
+                    "service": "contact",
+                    "vql": {
+                      "where": {
+                        "keyword_match": {
+                          "must": {
+                            "country": ["USA"]
+                          }
+                        }
+                      },
+                      "select_columns": [
+                        "first_name",
+                        "last_name",
+                        "email",
+                        "title",
+                        "company_id"
+                      ],
+                      "order_by": [
+                        {
+                          "order_by": "uuid",
+                          "order_direction": "desc"
+                        }
+                      ],
+                      "limit": 500
+                    }
+                  }""");
+
+        long usaContacts = contacts.stream().filter(c -> c.get("country").equals("USA")).count();
+        long matchingCompanies = companies.stream()
+                .filter(c -> c.get("country").equals("USA"))
+                .filter(c -> List.of(c.get("industries").split(";")).stream().anyMatch(Set.of("Software", "SaaS")::contains))
+                .filter(c -> Long.parseLong(c.get("employees_count")) >= 50 && Long.parseLong(c.get("employees_count")) <= 1000)
+                .filter(c -> Long.parseLong(c.get("annual_revenue")) >= 1_000_000)
+                .count();
+        for (JsonNode job : List.of(first, second, third)) {
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+        }
+        assertThat(first.get("job_response").get("rows_exported").asLong()).isEqualTo(usaContacts);
+        assertThat(first.get("job_response").get("s3_bucket").asText()).isEqualTo("my-bucket");
+        assertThat(second.get("job_response").get("rows_exported").asLong()).isEqualTo(matchingCompanies);
+        assertThat(third.get("job_response").get("rows_exported").asLong()).isEqualTo(usaContacts);
+
+        String companiesCsv = download("my-bucket", second.get("job_response").get("s3_key").asText());
+        List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(companiesCsv)).getRecords();
+        CSVRecord row = rows.get(0);
+        CSVRecord source = companies.stream().filter(c -> c.get("uuid").equals(row.get("id"))).findFirst().orElseThrow();
+        assertThat(row.get("industries")).isEqualTo(source.get("industries"));
+        assertThat(row.get("name")).isEqualTo(source.get("name"));
+    }
+
+    @Test
+    void withoutSelectColumnsTheJobFailsWithTheGuidesError() {
+        JsonNode job = export("{\"service\": \"contact\", \"vql\": {\"where\": {}}}");
+
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText()).isEqualTo("ERR_MISSING_SELECT_COLUMNS: "
+                + "'select_columns' is required for export operations; specify at least one column to include in the output");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"select_columns\": [\"email\", \"shoe_size\"]} | 'shoe_size'",
+            "{\"select_columns\": [\"email\"], \"where\": {\"keyword_match\": {\"must\": {\"planet\": [\"Mars\"]}}}} | 'planet'",
+            "{\"select_columns\": [\"email\"], \"where\": {\"range_query\": {\"must\": {\"country\": {\"gte\": 3}}}}} | where.range_query.must.country",
+            "{\"select_columns\": [\"email\"], \"where\": {\"keyword_match\": {\"must\": {\"country\": \"USA\"}}}} | where.keyword_match.must.country",
+            "{\"select_columns\": [\"email\"], \"order_by\": [{\"order_by\": \"height\"}]} | 'height'"})
+    void aQueryThatCannotRunFailsTheJobNamingTheFieldAndLeavesNoObject(String vql, String field) {
+        JsonNode job = export("{\"service\": \"contact\", \"vql\": " + vql + "}");
+
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText()).contains(field);
+        try (var s3 = RealServices.s3Client()) {
+            assertThat(s3.listObjectsV2(list -> list.bucket(RealServices.BUCKET).prefix("uploads/" + job.get("uuid").asText()))
+                    .contents()).isEmpty();
+        }
+    }
+
+    private static JsonNode export(String jobData) {
+        return imports.awaitFinished(api.createJob("export_csv_file", jobData));
+    }
+
+    private static String download(String key) {
+        return download(RealServices.BUCKET, key);
+    }
+
+    private static String download(String bucket, String key) {
+        try (var s3 = RealServices.s3Client()) {
+            return s3.getObjectAsBytes(get -> get.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException e) {
+            throw new AssertionError("no object s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    private static List<CSVRecord> parse(String csv) throws Exception {
+        return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(csv)).getRecords();
+    }
+}
