@@ -87,7 +87,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("datasets", datasets);
         registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.integer("MAX_REDELIVERIES")));
-        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, s3, settings.text("S3_BUCKET"),
+        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
+import dev.dromedary.jobs.JobStore;
 import dev.dromedary.vql.ExportPlan;
 import dev.dromedary.vql.Vql;
 import dev.dromedary.vql.VqlError;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +40,18 @@ public final class CsvExport {
 
     private final Datasets datasets;
     private final ElasticsearchClient elasticsearch;
+    private final JobStore jobs;
     private final S3Client s3;
     private final String defaultBucket;
     private final String prefix;
     private final int maxRedeliveries;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, S3Client s3, String defaultBucket,
-                     String prefix, int maxRedeliveries) {
+    public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, JobStore jobs, S3Client s3,
+                     String defaultBucket, String prefix, int maxRedeliveries) {
         this.datasets = datasets;
         this.elasticsearch = elasticsearch;
+        this.jobs = jobs;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
@@ -68,7 +72,8 @@ public final class CsvExport {
         String key = prefix + "/" + exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class) + ".csv";
         String pointInTime = elasticsearch.openPointInTime(open -> open.index(plan.dataset().index())
                 .keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE))).id();
-        ExportRun run = new ExportRun(plan, bucket, key, pointInTime);
+        ExportRun run = new ExportRun(UUID.fromString(exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class)),
+                plan, bucket, key, pointInTime);
         exchange.setProperty(RUN, run);
         try {
             run.upload = new S3MultipartUpload(s3, bucket, key);
@@ -135,6 +140,9 @@ public final class CsvExport {
         }
         run.upload.sendFullParts();
         run.pages++;
+        if (!jobs.recordProgress(run.jobUuid, run.rowsExported, run.rowsExported, 0, 0, null)) {
+            throw new ExportFailed("the job was cancelled or taken over after " + run.rowsExported + " rows");
+        }
     }
 
     public boolean hasMore(Exchange exchange) {
@@ -212,6 +220,7 @@ public final class CsvExport {
 
     /** One export as it goes. */
     static final class ExportRun {
+        final UUID jobUuid;
         final ExportPlan plan;
         final String bucket;
         final String key;
@@ -225,7 +234,8 @@ public final class CsvExport {
         int rowsInPage;
         long rowsExported;
 
-        ExportRun(ExportPlan plan, String bucket, String key, String pointInTime) {
+        ExportRun(UUID jobUuid, ExportPlan plan, String bucket, String key, String pointInTime) {
+            this.jobUuid = jobUuid;
             this.plan = plan;
             this.bucket = bucket;
             this.key = key;

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * Given an import under way, when Elasticsearch stops, then the failing batch is redelivered with backoff,
- * the job ends failed saying why, and no row that did not reach every sink is counted as imported.
+ * Given an import or an export under way, when Elasticsearch stops, then the failing step is redelivered
+ * with backoff and the job ends failed saying why: an import counts no row that did not reach every sink,
+ * an export leaves no partial object.
  */
 @ExtendWith(RealServices.class)
 class ElasticsearchOutageIT {
@@ -66,6 +67,41 @@ class ElasticsearchOutageIT {
                     uuid, error)).isEqualTo(BATCH);
         } finally {
             root.detachAppender(log);
+        }
+    }
+
+    @Test
+    void anExportWhoseElasticsearchStopsFailsAndLeavesNoObject() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary dromedary = RunningDromedary.named("export-outage", database)
+                .with("MAX_REDELIVERIES", 2)
+                .with("REDELIVERY_DELAY_MS", 200)
+                .start()) {
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            imports.upload("outage/export-source.csv", ImportFixture.sample("contact", 20_000, 6));
+            assertThat(imports.importAndWait("outage/export-source.csv", "contact").get("status").asText()).isEqualTo("completed");
+            imports.documents("contacts");
+            String uuid = dromedary.api().createJob("export_csv_file",
+                    "{\"vql\": {\"select_columns\": [\"email\", \"country\"], \"limit\": 20}}");
+            await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 200);
+
+            RealServices.stopElasticsearch();
+            JsonNode job;
+            try {
+                job = imports.awaitFinished(uuid);
+            } finally {
+                RealServices.startElasticsearch();
+            }
+
+            assertThat(job.get("status").asText()).isEqualTo("failed");
+            assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
+                    .matches("the export failed after 2 redeliveries, \\d+ rows in: .+");
+            try (var s3 = RealServices.s3Client()) {
+                assertThat(s3.listObjectsV2(list -> list.bucket(RealServices.BUCKET).prefix("uploads/" + uuid)).contents())
+                        .isEmpty();
+                assertThat(s3.listMultipartUploads(list -> list.bucket(RealServices.BUCKET).prefix("uploads/" + uuid))
+                        .uploads()).isEmpty();
+            }
         }
     }
 }

@@ -25,16 +25,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * A large file imported by a {@code ./dromedary} process whose heap is capped (256 MB by default): it
- * completes, every row lands, and the heap stays flat. Skipped unless asked for; scripts/large-import.sh
- * runs it and prints its figures.
+ * A large file imported, then exported whole, by a {@code ./dromedary} process whose heap is capped (256 MB
+ * by default): both complete, every row lands and leaves, and the heap stays flat. Skipped unless asked
+ * for; scripts/large-import-export.sh runs it and prints its figures.
  */
 @ExtendWith(RealServices.class)
 @EnabledIfSystemProperty(named = "large.rows", matches = "\\d+")
-class LargeImportIT {
+class LargeImportExportIT {
 
     @Test
-    void aLargeFileImportsWithACappedHeap() throws Exception {
+    void aLargeFileImportsAndExportsWithACappedHeap() throws Exception {
         long rows = Long.getLong("large.rows");
         String heap = System.getProperty("large.heap", "256m");
         RealServices.TestDatabase database = RealServices.freshDatabase();
@@ -82,6 +82,27 @@ class LargeImportIT {
             System.out.printf("LARGE IMPORT: %d rows (%d MB) in %.1f s = %.0f rows/s; heap cap %s, most heap in use "
                             + "after a GC %d MB, peak RSS %d MB%n", rows, Files.size(csv) >> 20, seconds, rows / seconds,
                     heap, mostHeapAfterGcMb(gcLog), peakRssKb.get() >> 10);
+
+            long exportStarted = System.nanoTime();
+            String export = api.createJob("export_csv_file", "{\"vql\": {\"select_columns\": "
+                    + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(SampleCsv.CONTACT_COLUMNS)
+                    + ", \"limit\": 1000}}");
+            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
+                return List.of("completed", "failed").contains(api.status(export));
+            });
+            double exportSeconds = (System.nanoTime() - exportStarted) / 1e9;
+            JsonNode exported = api.job(export);
+            assertThat(exported.get("status").asText()).as("job %s", exported).isEqualTo("completed");
+            assertThat(exported.get("job_response").get("rows_exported").asLong()).isEqualTo(rows);
+            long objectSize;
+            try (var s3 = RealServices.s3Client()) {
+                objectSize = s3.headObject(head -> head.bucket(RealServices.BUCKET)
+                        .key(exported.get("job_response").get("s3_key").asText())).contentLength();
+            }
+            System.out.printf("LARGE EXPORT: %d rows (%d MB) in %.1f s = %.0f rows/s; heap cap %s, most heap in use "
+                            + "after a GC (import and export) %d MB, peak RSS %d MB%n", rows, objectSize >> 20, exportSeconds,
+                    rows / exportSeconds, heap, mostHeapAfterGcMb(gcLog), peakRssKb.get() >> 10);
         } finally {
             dromedary.destroy();
             dromedary.waitFor();

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Imports a large generated contact file, then exports it whole, with Dromedary's heap capped, against the
+# real services the tests use; prints rows/s, the most heap in use after a GC, and the peak RSS.
+# Usage: scripts/large-import-export.sh [ROWS (1000000)] [HEAP (256m)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-1000000}"
+heap="${2:-256m}"
+./mvnw -q package -DskipTests
+./mvnw -q verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LargeImportExportIT \
+  -Dlarge.rows="$rows" -Dlarge.heap="$heap" | grep -E "LARGE (IMPORT|EXPORT)|Tests run|FAIL" || true
+grep -h "LARGE" target/failsafe-reports/*LargeImportExportIT-output.txt 2>/dev/null || true
