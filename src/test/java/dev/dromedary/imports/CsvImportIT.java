@@ -90,19 +90,36 @@ class CsvImportIT {
             rows.add(new ArrayList<>(sample.contact().stream().map(String::valueOf).toList()));
         }
         Map<Long, String> spoiled = new TreeMap<>();
+        List<String> columns = SampleCsv.CONTACT_COLUMNS;
         for (int i = 0; i < 37; i++) {
             int index = 5 + i * 26;
             List<String> row = rows.get(index);
             long rowNumber = index + 1;
             switch (i % 5) {
-                case 0 -> { row.remove(row.size() - 1); spoiled.put(rowNumber, "the row has 17 values where the header has 18 columns"); }
-                case 1 -> { row.set(11, "many"); spoiled.put(rowNumber, "'employees_count' is not a whole number: 'many'"); }
-                case 2 -> { row.set(17, "yesterday"); spoiled.put(rowNumber, "'created_at' is not a date or time in ISO 8601 form"); }
-                case 3 -> { row.set(0, ""); spoiled.put(rowNumber, "the key 'uuid' is empty"); }
-                default -> { row.set(0, "not-a-uuid"); spoiled.put(rowNumber, "'uuid' is not a UUID: 'not-a-uuid'"); }
+                case 0 -> {
+                    row.remove(row.size() - 1);
+                    spoiled.put(rowNumber, "the row has " + (columns.size() - 1) + " values where the header has "
+                            + columns.size() + " columns");
+                }
+                case 1 -> {
+                    row.set(columns.indexOf("employees_count"), "many");
+                    spoiled.put(rowNumber, "'employees_count' is not a whole number: 'many'");
+                }
+                case 2 -> {
+                    row.set(columns.indexOf("created_at"), "yesterday");
+                    spoiled.put(rowNumber, "'created_at' is not a date or time in ISO 8601 form");
+                }
+                case 3 -> {
+                    row.set(columns.indexOf("uuid"), "");
+                    spoiled.put(rowNumber, "the key 'uuid' is empty");
+                }
+                default -> {
+                    row.set(columns.indexOf("uuid"), "not-a-uuid");
+                    spoiled.put(rowNumber, "'uuid' is not a UUID: 'not-a-uuid'");
+                }
             }
         }
-        imports.upload("imports/with-bad-rows.csv", csv(SampleCsv.CONTACT_COLUMNS, rows));
+        imports.upload("imports/with-bad-rows.csv", csv(columns, rows));
 
         JsonNode job = imports.importAndWait("imports/with-bad-rows.csv", "contact");
 
