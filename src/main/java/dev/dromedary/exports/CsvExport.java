@@ -11,6 +11,7 @@ import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.StepFailure;
 import dev.dromedary.vql.ExportPlan;
 import dev.dromedary.vql.Vql;
 import dev.dromedary.vql.VqlError;
@@ -183,15 +184,9 @@ public final class CsvExport {
     /** After its redeliveries a step still failed: abort, and fail the job saying why. */
     public void failed(Exchange exchange) {
         abort(exchange);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
         ExportRun run = run(exchange);
         throw new ExportFailed("the export failed after " + maxRedeliveries + " redeliveries"
-                + (run == null ? "" : ", " + run.rowsExported + " rows in") + ": "
-                + (cause == null ? "unknown error" : cause.getMessage()) + (endpoint == null ? "" : " (at " + endpoint + ")"));
+                + (run == null ? "" : ", " + run.rowsExported + " rows in") + ": " + StepFailure.describe(exchange));
     }
 
     private void closePointInTime(ExportRun run) {

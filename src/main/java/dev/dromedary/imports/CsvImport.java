@@ -5,6 +5,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.StepFailure;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,21 +212,9 @@ public final class CsvImport {
     }
 
     private String describeFailure(Exchange exchange, RowBatch batch) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
-        String reason = (cause == null ? "unknown error" : rootMessage(cause))
-                + (endpoint == null ? "" : " (at " + endpoint + ")");
         String what = batch == null ? "the import" : "batch " + batch.number() + " (rows " + batch.firstRow() + "-"
                 + batch.lastRow() + ")";
-        return what + " failed after " + maxRedeliveries + " redeliveries: " + reason;
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return what + " failed after " + maxRedeliveries + " redeliveries: " + StepFailure.describe(exchange);
     }
 
     private void mapHeader(ImportRun run, List<String> header) {

@@ -78,12 +78,7 @@ public final class Vql {
     }
 
     private static void terms(Dataset dataset, JsonNode fields, String where, List<Object> into) {
-        if (fields == null || fields.isNull()) {
-            return;
-        }
-        requireObject(fields, where);
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : fields(fields, where)) {
             Column column = column(dataset, field.getKey(), where);
             JsonNode values = field.getValue();
             if (!values.isArray() || values.isEmpty()) {
@@ -103,12 +98,7 @@ public final class Vql {
     }
 
     private static void ranges(Dataset dataset, JsonNode fields, String where, List<Object> into) {
-        if (fields == null || fields.isNull()) {
-            return;
-        }
-        requireObject(fields, where);
-        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : fields(fields, where)) {
             Column column = column(dataset, field.getKey(), where);
             if (column.type() != ColumnType.LONG && column.type() != ColumnType.DATE) {
                 throw new VqlError("ERR_INVALID_VQL: " + where + "." + field.getKey() + ": a range needs a number or "
@@ -132,6 +122,17 @@ public final class Vql {
             }
             into.add(Map.of("range", Map.of(column.name(), range)));
         }
+    }
+
+    /** The field → condition entries of a must or must_not clause; none when it is absent. */
+    private static List<Map.Entry<String, JsonNode>> fields(JsonNode clause, String where) {
+        if (clause == null || clause.isNull()) {
+            return List.of();
+        }
+        requireObject(clause, where);
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        clause.fields().forEachRemaining(fields::add);
+        return fields;
     }
 
     private static List<Map<String, Object>> sort(Dataset dataset, JsonNode orderBy) {

@@ -43,13 +43,7 @@ class ElasticsearchOutageIT {
             String uuid = dromedary.api().createJob("insert_csv_file", "{\"s3_key\": \"outage/contacts.csv\"}");
             await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 1_000);
 
-            RealServices.stopElasticsearch();
-            JsonNode job;
-            try {
-                job = imports.awaitFinished(uuid);
-            } finally {
-                RealServices.startElasticsearch();
-            }
+            JsonNode job = finishWithElasticsearchStopped(imports, uuid);
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
             String error = job.get("job_response").get("runtime_errors").get(0).asText();
@@ -85,13 +79,7 @@ class ElasticsearchOutageIT {
                     "{\"vql\": {\"select_columns\": [\"email\", \"country\"], \"limit\": 20}}");
             await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 200);
 
-            RealServices.stopElasticsearch();
-            JsonNode job;
-            try {
-                job = imports.awaitFinished(uuid);
-            } finally {
-                RealServices.startElasticsearch();
-            }
+            JsonNode job = finishWithElasticsearchStopped(imports, uuid);
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
             assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
@@ -102,6 +90,16 @@ class ElasticsearchOutageIT {
                 assertThat(s3.listMultipartUploads(list -> list.bucket(RealServices.BUCKET).prefix("uploads/" + uuid))
                         .uploads()).isEmpty();
             }
+        }
+    }
+
+    /** Stops Elasticsearch, waits for the job to end, and brings Elasticsearch back for the tests after. */
+    private static JsonNode finishWithElasticsearchStopped(ImportFixture imports, String uuid) throws Exception {
+        RealServices.stopElasticsearch();
+        try {
+            return imports.awaitFinished(uuid);
+        } finally {
+            RealServices.startElasticsearch();
         }
     }
 }
