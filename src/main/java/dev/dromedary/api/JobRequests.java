@@ -30,7 +30,9 @@ public final class JobRequests {
     static final String INVALID_RETRY_COUNT = "ERR_INVALID_RETRY_COUNT: 'retry_count' must be a non-negative integer; "
             + "use 0 for no retries or a positive number for retry attempts";
 
-    private static final List<String> CREATE_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval");
+    private static final List<String> CREATE_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval",
+            "idempotency_key");
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final List<String> LIST_FIELDS = List.of("job_type", "status", "limit");
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_LIMIT = 100;
@@ -77,7 +79,14 @@ public final class JobRequests {
         int retryCount = nonNegativeInt(request.get("retry_count"), 0, INVALID_RETRY_COUNT);
         int retryInterval = nonNegativeInt(request.get("retry_interval"), defaultRetryInterval,
                 "ERR_INVALID_RETRY_INTERVAL: 'retry_interval' must be a non-negative integer number of seconds");
-        return new NewJob(jobType.asText(), (ObjectNode) jobData, retryCount, retryInterval);
+        JsonNode idempotencyKey = request.get("idempotency_key");
+        if (!isAbsent(idempotencyKey) && (!idempotencyKey.isTextual() || idempotencyKey.asText().isBlank()
+                || idempotencyKey.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw ApiError.badRequest("ERR_INVALID_IDEMPOTENCY_KEY: 'idempotency_key' must be a string of 1 to "
+                    + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        return new NewJob(jobType.asText(), (ObjectNode) jobData, retryCount, retryInterval,
+                isAbsent(idempotencyKey) ? null : idempotencyKey.asText());
     }
 
     /** The body of {@code POST /common/jobs}; an empty body lists the newest jobs of every type and status. */

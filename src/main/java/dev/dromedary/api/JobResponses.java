@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;
 
 /** The bodies the jobs API answers with, in the guide's shapes: {@code data}, {@code message}, {@code success}, {@code error}. */
@@ -20,11 +21,14 @@ public final class JobResponses {
         this.store = store;
     }
 
-    public Map<String, Object> created(@Body Job job) {
+    /** 201 for a new job; 200 and the existing job's uuid when its idempotency key had created it before. */
+    public Map<String, Object> created(@Body JobStore.Created created, Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, created.isNew() ? 201 : 200);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", "Job created successfully");
+        body.put("message", created.isNew() ? "Job created successfully"
+                : "A job with this idempotency_key exists already; it was not created again");
         body.put("success", true);
-        body.put("uuid", job.uuid().toString());
+        body.put("uuid", created.job().uuid().toString());
         return body;
     }
 

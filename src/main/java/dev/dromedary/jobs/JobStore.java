@@ -31,6 +31,7 @@ public final class JobStore {
 
     private static final String INSERT = SqlFile.load("sql/jobs/insert.sql");
     private static final String FIND = SqlFile.load("sql/jobs/find.sql");
+    private static final String FIND_BY_IDEMPOTENCY_KEY = SqlFile.load("sql/jobs/find-by-idempotency-key.sql");
     private static final String LIST = SqlFile.load("sql/jobs/list.sql");
     private static final String CLAIM_OPEN = SqlFile.load("sql/jobs/claim-open.sql");
     private static final String CLAIM_DUE_RETRIES = SqlFile.load("sql/jobs/claim-due-retries.sql");
@@ -59,12 +60,23 @@ public final class JobStore {
         return owner;
     }
 
-    public Job create(NewJob job) {
-        return jdbc.queryForObject(INSERT, new MapSqlParameterSource()
+    /** Creates the job, or returns the job created before with the same idempotency key (see {@link Created}). */
+    public Created create(NewJob job) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue("jobType", job.jobType())
                 .addValue("data", toJson(job.data()))
                 .addValue("retryCount", job.retryCount())
-                .addValue("retryInterval", job.retryInterval()), rows);
+                .addValue("retryInterval", job.retryInterval())
+                .addValue("idempotencyKey", job.idempotencyKey());
+        List<Job> inserted = jdbc.query(INSERT, parameters, rows);
+        if (!inserted.isEmpty()) {
+            return new Created(inserted.get(0), true);
+        }
+        return new Created(jdbc.queryForObject(FIND_BY_IDEMPOTENCY_KEY, parameters, rows), false);
+    }
+
+    /** A job that a create request names: {@code isNew} is false when its idempotency key had made it already. */
+    public record Created(Job job, boolean isNew) {
     }
 
     public Optional<Job> find(UUID uuid) {

@@ -112,6 +112,24 @@ class JobsApiIT {
     }
 
     @Test
+    void aSecondCreateWithTheSameIdempotencyKeyReturnsTheFirstJob() throws Exception {
+        String body = "{\"job_type\": \"test_succeed\", \"job_data\": {\"n\": 1}, \"idempotency_key\": \"nightly-2026-11-22\"}";
+
+        Response first = api.create(body);
+        Response second = api.create(body.replace("\"n\": 1", "\"n\": 2"));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body().get("uuid").asText()).isEqualTo(first.body().get("uuid").asText());
+        assertThat(second.body().get("message").asText())
+                .isEqualTo("A job with this idempotency_key exists already; it was not created again");
+        assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE idempotency_key = 'nightly-2026-11-22'")).isEqualTo(1);
+        assertThat(api.job(first.body().get("uuid").asText()).get("data").get("n").asInt()).isEqualTo(1);
+        assertThat(api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"idempotency_key\": 7}").error())
+                .startsWith("ERR_INVALID_IDEMPOTENCY_KEY");
+    }
+
+    @Test
     void anOversizedBodyGets400WithTheLimit() {
         String body = "{\"job_type\": \"test_succeed\", \"job_data\": {\"padding\": \"" + "x".repeat(5000) + "\"}}";
         Response response = api.create(body);

@@ -42,7 +42,7 @@ class JobStoreIT {
 
     @Test
     void anIllegalChangeIsRefusedAndNotWritten() throws Exception {
-        Job open = mine.create(newJob());
+        Job open = mine.create(newJob()).job();
 
         assertThatThrownBy(() -> mine.complete(open, JSON.createObjectNode().put("messages", "done")))
                 .isInstanceOf(IllegalJobTransition.class)
@@ -56,7 +56,7 @@ class JobStoreIT {
 
     @Test
     void anotherInstanceCannotStartAJobThatIsNotItsOwn() throws Exception {
-        Job created = mine.create(newJob());
+        Job created = mine.create(newJob()).job();
         Job claimed = claimOne(mine, created);
 
         assertThat(theirs.start(claimed)).isEmpty();
@@ -70,7 +70,7 @@ class JobStoreIT {
 
     @Test
     void aStaleWorkerCannotOverwriteACancellation() throws Exception {
-        Job created = mine.create(newJob());
+        Job created = mine.create(newJob()).job();
         Job running = mine.start(claimOne(mine, created)).orElseThrow();
         assertThat(mine.cancel(created.uuid())).isPresent();
 
@@ -84,7 +84,7 @@ class JobStoreIT {
 
     @Test
     void queuedJobsAreHandedBackForAnyInstance() throws Exception {
-        Job created = mine.create(newJob());
+        Job created = mine.create(newJob()).job();
         claimOne(mine, created);
 
         assertThat(mine.handBackQueued()).isGreaterThanOrEqualTo(1);
@@ -106,6 +106,6 @@ class JobStoreIT {
 
     private static NewJob newJob() {
         ObjectNode data = JSON.createObjectNode().put("purpose", "guard test");
-        return new NewJob("noop", data, 0, 30);
+        return new NewJob("noop", data, 0, 30, null);
     }
 }
