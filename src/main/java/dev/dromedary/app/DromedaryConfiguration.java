@@ -12,6 +12,7 @@ import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
+import dev.dromedary.imports.ImportedObjects;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.PostgresUpsertSink;
@@ -85,7 +86,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
-        registry.bind("csvImport", new CsvImport(datasets, jobStore, s3, settings.text("S3_BUCKET"),
+        registry.bind("csvImport", new CsvImport(datasets, jobStore,
+                new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
                 settings.integer("MAX_REDELIVERIES")));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));

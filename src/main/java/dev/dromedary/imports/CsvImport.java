@@ -39,14 +39,17 @@ public final class CsvImport {
 
     private final Datasets datasets;
     private final JobStore jobs;
+    private final ImportedObjects importedObjects;
     private final S3Client s3;
     private final String defaultBucket;
     private final int maxRedeliveries;
 
     /** {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent. */
-    public CsvImport(Datasets datasets, JobStore jobs, S3Client s3, String defaultBucket, int maxRedeliveries) {
+    public CsvImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3,
+                     String defaultBucket, int maxRedeliveries) {
         this.datasets = datasets;
         this.jobs = jobs;
+        this.importedObjects = importedObjects;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
         this.maxRedeliveries = maxRedeliveries;
@@ -79,7 +82,11 @@ public final class CsvImport {
             throw e;
         }
         String jobUuid = exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class);
-        exchange.setProperty(RUN, new ImportRun(jobUuid, dataset, bucket, key, object.contentLength()));
+        ImportRun run = new ImportRun(jobUuid, dataset, bucket, key, object.contentLength(), object.eTag());
+        if (!Boolean.TRUE.equals(data.get("force"))) {
+            run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
+        }
+        exchange.setProperty(RUN, run);
         exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
         exchange.getMessage().setHeader("CamelAwsS3Key", key);
     }
@@ -165,9 +172,29 @@ public final class CsvImport {
         }
     }
 
+    /** Whether the object is to be imported: it was not, unchanged, before, or the job forces it. */
+    public boolean isNewObject(Exchange exchange) {
+        return run(exchange).importedBefore == null;
+    }
+
+    /** Remembers the object as imported, so that an unchanged one is not imported again. */
+    public void recordImported(Exchange exchange) {
+        ImportRun run = run(exchange);
+        importedObjects.record(run.bucket, run.key, run.etag, run.dataset.name(), UUID.fromString(run.jobUuid),
+                run.rowsImported);
+    }
+
     /** What the job's response says: the counts, the columns it ignored, how long it took. */
     public void finish(Exchange exchange) {
         ImportRun run = run(exchange);
+        if (run.importedBefore != null) {
+            exchange.setVariable(JobExecution.RESPONSE, Map.of("dataset", run.dataset.name(), "s3_bucket", run.bucket,
+                    "s3_key", run.key, "already_imported_by", run.importedBefore.jobUuid().toString()));
+            exchange.setVariable(JobExecution.MESSAGE, "s3://" + run.bucket + "/" + run.key + " was imported into "
+                    + run.dataset.name() + " unchanged (ETag " + run.etag + ") by job " + run.importedBefore.jobUuid()
+                    + " at " + run.importedBefore.importedAt().toInstant() + "; set job_data.force to true to import it again");
+            return;
+        }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("dataset", run.dataset.name());
         response.put("s3_bucket", run.bucket);

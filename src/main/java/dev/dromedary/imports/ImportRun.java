@@ -14,6 +14,9 @@ public final class ImportRun {
     final String bucket;
     final String key;
     final Long bytesTotal;
+    final String etag;
+    /** The earlier import of this unchanged object, when there was one and the job does not force another. */
+    ImportedObjects.Import importedBefore;
     final long startedNanos = System.nanoTime();
     /** The object's bytes as read so far. */
     org.apache.commons.io.input.BoundedInputStream source;
@@ -27,11 +30,12 @@ public final class ImportRun {
     /** Facet values sent to filters_data in this job, as facet + '\u0000' + value. */
     final Set<String> facetValuesSent = ConcurrentHashMap.newKeySet();
 
-    ImportRun(String jobUuid, Dataset dataset, String bucket, String key, Long bytesTotal) {
+    ImportRun(String jobUuid, Dataset dataset, String bucket, String key, Long bytesTotal, String etag) {
         this.jobUuid = jobUuid;
         this.dataset = dataset;
         this.bucket = bucket;
         this.key = key;
         this.bytesTotal = bytesTotal;
+        this.etag = etag;
     }
 }

@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** A SQL statement kept in a {@code .sql} file on the classpath. */
-final class SqlFile {
+public final class SqlFile {
 
     private SqlFile() {
     }
 
-    static String load(String path) {
+    public static String load(String path) {
         try (InputStream in = SqlFile.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("no SQL file " + path + " on the classpath");

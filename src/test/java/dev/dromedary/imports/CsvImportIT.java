@@ -51,7 +51,7 @@ class CsvImportIT {
     }
 
     @Test
-    void aGeneratedFileLandsInEverySinkAsItIsAndAReimportChangesNothing() throws Exception {
+    void aGeneratedFileLandsInEverySinkAsItIsAndImportingItAgainChangesNothing() throws Exception {
         String csv = ImportFixture.sample("contact", 20_000, 7);
         imports.upload("imports/contacts-20k.csv", csv);
 
@@ -74,9 +74,16 @@ class CsvImportIT {
         Set<String> facetValues = facetValuesIn(records, List.of("industry", "country", "state", "city", "seniority", "department"));
         assertThat(filtersData("contact")).isEqualTo(facetValues);
 
-        JsonNode again = imports.importAndWait("imports/contacts-20k.csv", "contact");
+        JsonNode skipped = imports.importAndWait("imports/contacts-20k.csv", "contact");
+        JsonNode forced = imports.importAndWait("imports/contacts-20k.csv", "contact", true);
 
-        assertThat(again.get("status").asText()).isEqualTo("completed");
+        assertThat(skipped.get("status").asText()).isEqualTo("completed");
+        assertThat(skipped.get("job_response").get("messages").asText())
+                .startsWith("s3://dromedary/imports/contacts-20k.csv was imported into contact unchanged")
+                .contains("by job " + job.get("uuid").asText()).endsWith("set job_data.force to true to import it again");
+        assertThat(skipped.get("progress").get("rows_read").asLong()).isZero();
+        assertThat(forced.get("status").asText()).isEqualTo("completed");
+        assertThat(forced.get("job_response").get("rows_imported").asLong()).isEqualTo(20_000);
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
         assertThat(filtersData("contact")).isEqualTo(facetValues);

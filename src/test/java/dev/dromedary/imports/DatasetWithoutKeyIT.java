@@ -31,7 +31,7 @@ class DatasetWithoutKeyIT {
             imports.upload("visits/day.csv", csv.toString());
 
             JsonNode first = imports.importAndWait("visits/day.csv", "visit");
-            JsonNode second = imports.importAndWait("visits/day.csv", "visit");
+            JsonNode second = imports.importAndWait("visits/day.csv", "visit", true);
 
             assertThat(first.get("status").asText()).isEqualTo("completed");
             assertThat(second.get("status").asText()).isEqualTo("completed");

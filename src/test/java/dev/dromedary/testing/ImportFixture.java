@@ -54,7 +54,13 @@ public final class ImportFixture {
 
     /** Creates an insert_csv_file job for {@code key} and waits until it has finished; returns the job. */
     public JsonNode importAndWait(String key, String dataset) {
-        String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + key + "\", \"service\": \"" + dataset + "\"}");
+        return importAndWait(key, dataset, false);
+    }
+
+    /** As {@link #importAndWait(String, String)}; {@code force} imports an object imported unchanged before. */
+    public JsonNode importAndWait(String key, String dataset, boolean force) {
+        String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + key + "\", \"service\": \"" + dataset
+                + "\", \"force\": " + force + "}");
         return awaitFinished(uuid);
     }
 
