@@ -42,6 +42,9 @@ public final class JobStore {
     private static final String RETRY_NOW = SqlFile.load("sql/jobs/retry-now.sql");
     private static final String HAND_BACK = SqlFile.load("sql/jobs/hand-back.sql");
     private static final String PROGRESS = SqlFile.load("sql/jobs/progress.sql");
+    private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
+    private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
+    private static final List<String> RUNNING = List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName());
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -137,12 +140,30 @@ public final class JobStore {
         return jdbc.update(PROGRESS, new MapSqlParameterSource()
                 .addValue("uuid", uuid)
                 .addValue("owner", owner)
-                .addValue("running", List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName()))
+                .addValue("running", RUNNING)
                 .addValue("rowsRead", rowsRead)
                 .addValue("rowsWritten", rowsWritten)
                 .addValue("rowsFailed", rowsFailed)
                 .addValue("bytesRead", bytesRead)
                 .addValue("bytesTotal", bytesTotal)) == 1;
+    }
+
+    /** Tells the table that the jobs this instance runs are alive; returns how many it runs. */
+    public int heartbeat() {
+        return jdbc.update(HEARTBEAT, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING));
+    }
+
+    /**
+     * Fails the running jobs of any instance whose heartbeat is older than {@code leaseSeconds}: their
+     * instance died. While attempts are left they are due at once, for a retry runner to resume.
+     */
+    public List<Job> expireLeases(int leaseSeconds) {
+        JobTransitions.require(JobStatus.PROCESSING, FAILED);
+        JobTransitions.require(JobStatus.RETRYING, FAILED);
+        return jdbc.query(EXPIRE_LEASES, new MapSqlParameterSource()
+                .addValue("to", FAILED.wireName())
+                .addValue("running", RUNNING)
+                .addValue("leaseSeconds", leaseSeconds), rows);
     }
 
     /** Cancels a job in any state that allows it; empty when there is no such job or it cannot be cancelled. */

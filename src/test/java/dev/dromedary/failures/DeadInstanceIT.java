@@ -1,0 +1,81 @@
+package dev.dromedary.failures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.jobs.Job;
+import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.NewJob;
+import dev.dromedary.testing.Gate;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Given a job whose instance died while running it, when its lease runs out, then a live instance takes
+ * it back and runs it to the end; a job whose instance is alive keeps running however long it takes.
+ */
+@ExtendWith(RealServices.class)
+class DeadInstanceIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aJobOfAnInstanceThatDiedIsResumedByAnother() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Job orphan;
+        try (RunningDromedary first = RunningDromedary.named("first", database).with("FIRST_TIME_RUNNER_ENABLED", false)
+                .start()) {
+            JobStore ghost = new JobStore(database.dataSource(), JSON, "ghost");
+            orphan = ghost.create(new NewJob("test_succeed", JSON.createObjectNode().put("name", "Lazarus"), 0, 30, null)).job();
+            Job claimed = ghost.claimOpen(1).get(0);
+            assertThat(ghost.start(claimed)).isPresent();
+        }
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement stale = connection.prepareStatement(
+                     "UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?")) {
+            stale.setObject(1, orphan.uuid());
+            stale.executeUpdate();
+        }
+
+        try (RunningDromedary live = RunningDromedary.named("live", database).with("LEASE_SECONDS", 60).start()) {
+            JobsApi api = live.api();
+            String uuid = orphan.uuid().toString();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.status(uuid).equals("completed"));
+
+            JsonNode job = api.job(uuid);
+            assertThat(job.get("claimed_by").asText()).isEqualTo("live");
+            assertThat(job.get("attempts").asInt()).isEqualTo(2);
+            assertThat(job.get("job_response").get("messages").asText()).isEqualTo("greeted Lazarus");
+        }
+    }
+
+    @Test
+    void aJobWhoseInstanceIsAliveKeepsRunningPastItsLease() throws Exception {
+        Gate gate = new Gate();
+        try (RunningDromedary dromedary = RunningDromedary.named("alive", RealServices.freshDatabase())
+                .with("LEASE_SECONDS", 2)
+                .with("HEARTBEAT_INTERVAL_SECONDS", 1)
+                .bind("gate", gate)
+                .start()) {
+            JobsApi api = dromedary.api();
+            String uuid = api.createJob("test_gated", "{}");
+            await().until(() -> api.status(uuid).equals("processing"));
+
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+                    .until(() -> api.status(uuid).equals("processing"));
+            gate.open();
+
+            await().until(() -> api.status(uuid).equals("completed"));
+            assertThat(api.job(uuid).get("attempts").asInt()).isEqualTo(1);
+        }
+    }
+}
