@@ -12,8 +12,10 @@ import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.NewJob;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -35,6 +37,8 @@ public final class JobRequests {
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final List<String> LIST_FIELDS = List.of("job_type", "status", "limit");
     private static final int DEFAULT_LIMIT = 25;
+    private static final int DEFAULT_DEAD_LETTER_LIMIT = 100;
+    private static final int MAX_DEAD_LETTER_LIMIT = 1000;
     private static final int MAX_LIMIT = 100;
 
     private final ObjectMapper json;
@@ -120,6 +124,25 @@ public final class JobRequests {
             throw ApiError.badRequest(invalidLimit);
         }
         return new JobQuery(isAbsent(jobType) ? null : jobType.asText(), statuses, limit);
+    }
+
+    /** The query parameters of the dead-letter endpoints ({@code job_uuid}, {@code limit}), as SQL parameters. */
+    public Map<String, Object> deadLetterQuery(@Header("job_uuid") String jobUuid, @Header("limit") String limit) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("job_uuid", jobUuid == null || jobUuid.isBlank() ? null : uuid(jobUuid).toString());
+        int rows = DEFAULT_DEAD_LETTER_LIMIT;
+        if (limit != null) {
+            try {
+                rows = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                rows = -1;
+            }
+            if (rows < 1 || rows > MAX_DEAD_LETTER_LIMIT) {
+                throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_DEAD_LETTER_LIMIT);
+            }
+        }
+        parameters.put("limit", rows);
+        return parameters;
     }
 
     /** The {@code {uuid}} of a job's path. */

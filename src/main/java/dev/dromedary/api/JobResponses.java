@@ -32,6 +32,32 @@ public final class JobResponses {
         return body;
     }
 
+    /** Dead letters as the SQL returned them, one map per row. */
+    public Map<String, Object> deadLetters(@Body List<Map<String, Object>> rows) {
+        return data(rows);
+    }
+
+    /** The counts of dead letters: in all, waiting to be reprocessed, by job and by reason. */
+    public Map<String, Object> deadLetterStats(@Body List<Map<String, Object>> groups) {
+        Map<String, Long> byJob = new LinkedHashMap<>();
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        long total = 0;
+        long waiting = 0;
+        for (Map<String, Object> group : groups) {
+            long count = ((Number) group.get("count")).longValue();
+            byJob.merge((String) group.get("job_uuid"), count, Long::sum);
+            byReason.merge((String) group.get("reason"), count, Long::sum);
+            total += count;
+            waiting += ((Number) group.get("waiting")).longValue();
+        }
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("total", total);
+        stats.put("waiting", waiting);
+        stats.put("by_job", byJob);
+        stats.put("by_reason", byReason);
+        return data(stats);
+    }
+
     public Map<String, Object> list(@Body List<Job> jobs) {
         return data(jobs.stream().map(JobResponses::view).toList());
     }

@@ -152,6 +152,22 @@ class CsvImportIT {
         }
         assertThat(deadLetters.keySet()).isEqualTo(spoiled.keySet());
         spoiled.forEach((rowNumber, reason) -> assertThat(deadLetters.get(rowNumber)).startsWith(reason));
+
+        String jobUuid = job.get("uuid").asText();
+        JsonNode listed = imports.api().send(imports.api().request("/common/dead-letters?job_uuid=" + jobUuid + "&limit=1000")
+                .GET()).body().get("data");
+        assertThat(listed).hasSize(37);
+        assertThat(listed).extracting(letter -> letter.get("row_number").asLong()).containsExactlyInAnyOrderElementsOf(spoiled.keySet());
+        JsonNode stats = imports.api().send(imports.api().request("/common/dead-letters/stats?job_uuid=" + jobUuid)
+                .GET()).body().get("data");
+        assertThat(stats.get("total").asLong()).isEqualTo(37);
+        assertThat(stats.get("waiting").asLong()).isEqualTo(37);
+        assertThat(stats.get("by_job").get(jobUuid).asLong()).isEqualTo(37);
+        assertThat(stats.get("by_reason").get("'employees_count' is not a whole number").asLong())
+                .isEqualTo(spoiled.values().stream().filter(reason -> reason.startsWith("'employees_count'")).count());
+        assertThat(stats.get("by_reason").get("the key 'uuid' is empty").asLong())
+                .isEqualTo(spoiled.values().stream().filter(reason -> reason.equals("the key 'uuid' is empty")).count());
+        assertThat(imports.api().send(imports.api().request("/common/dead-letters?limit=0").GET()).status()).isEqualTo(400);
     }
 
     @Test

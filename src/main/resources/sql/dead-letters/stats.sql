@@ -1,0 +1,9 @@
+-- How many dead letters, by job and by reason (the error without its values: "'x' is not a whole number").
+SELECT job_uuid::text AS job_uuid,
+       regexp_replace(regexp_replace(error, ': .*$', ''), '[0-9]+', 'N', 'g') AS reason,
+       count(*) AS count,
+       count(*) FILTER (WHERE reprocessed_at IS NULL) AS waiting
+FROM dead_letters
+WHERE (CAST(:#job_uuid AS uuid) IS NULL OR job_uuid = CAST(:#job_uuid AS uuid))
+GROUP BY 1, 2
+ORDER BY 1, 3 DESC
