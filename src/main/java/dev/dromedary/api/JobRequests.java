@@ -145,6 +145,24 @@ public final class JobRequests {
         return parameters;
     }
 
+    /**
+     * The body of {@code POST /common/dead-letters/reprocess} ({@code job_uuid} and {@code limit}, both
+     * optional) as a reprocess_dead_letters job.
+     */
+    public NewJob reprocessJob(Exchange exchange) {
+        ObjectNode request = object(exchange, false);
+        rejectUnknownFields(request, List.of("job_uuid", "limit"));
+        JsonNode job = request.get("job_uuid");
+        if (!isAbsent(job)) {
+            uuid(job.isTextual() ? job.asText() : job.toString());
+        }
+        JsonNode limit = request.get("limit");
+        if (!isAbsent(limit) && (!limit.canConvertToInt() || !limit.isIntegralNumber() || limit.intValue() < 1)) {
+            throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be a positive integer");
+        }
+        return new NewJob("reprocess_dead_letters", request, 0, defaultRetryInterval, null);
+    }
+
     /** The {@code {uuid}} of a job's path. */
     public UUID uuid(@Header("uuid") String uuid) {
         try {

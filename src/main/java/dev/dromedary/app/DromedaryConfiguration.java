@@ -12,6 +12,7 @@ import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
+import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.ImportedObjects;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
@@ -91,6 +92,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.integer("MAX_REDELIVERIES")));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
+        registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
+                settings.text("S3_BUCKET"), settings.integer("BATCH_SIZE_FOR_INSERTION")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
         registry.bind("facetValues", new FacetValues());

@@ -1,23 +1,20 @@
 package dev.dromedary.imports;
 
-import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
+import dev.dromedary.sinks.FacetValues;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -87,6 +84,7 @@ public final class CsvImport {
             run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
         }
         exchange.setProperty(RUN, run);
+        FacetValues.startJob(exchange);
         exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
         exchange.getMessage().setHeader("CamelAwsS3Key", key);
     }
@@ -108,7 +106,7 @@ public final class CsvImport {
         if (!records.hasNext()) {
             throw new ImportRejected("the file is empty: it has no header row");
         }
-        mapHeader(run, records.next());
+        run.mapping = HeaderMapping.of(run.dataset, records.next(), run.bucket, run.key);
         return new NumberedRows(records);
     }
 
@@ -145,18 +143,7 @@ public final class CsvImport {
         ImportRun run = run(exchange);
         @SuppressWarnings("unchecked")
         List<CsvRow> source = exchange.getMessage().getMandatoryBody(List.class);
-        Dataset dataset = run.dataset;
-        Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
-        List<RowBatch.Rejected> rejected = new ArrayList<>();
-        for (CsvRow row : source) {
-            try {
-                Map<String, Object> values = typed(run, row);
-                byKey.put(values.get(dataset.key()), values);
-            } catch (IllegalArgumentException e) {
-                rejected.add(new RowBatch.Rejected(row.number(), asCsv(row.values()), e.getMessage()));
-            }
-        }
-        return new RowBatch(run.jobUuid, dataset, ++run.batches, source, List.copyOf(byKey.values()), rejected);
+        return run.mapping.batch(run.jobUuid, ++run.batches, source);
     }
 
     /** After every sink has committed a batch: counts it and writes the job's progress. */
@@ -202,7 +189,7 @@ public final class CsvImport {
         response.put("rows_read", run.rowsRead);
         response.put("rows_imported", run.rowsImported);
         response.put("rows_failed", run.rowsFailed);
-        response.put("unknown_columns", run.unknownColumns);
+        response.put("unknown_columns", run.mapping.unknownColumns());
         response.put("duration_ms", (System.nanoTime() - run.startedNanos) / 1_000_000);
         exchange.setVariable(JobExecution.RESPONSE, response);
 
@@ -211,9 +198,9 @@ public final class CsvImport {
         if (run.rowsFailed > 0) {
             message.append("; ").append(run.rowsFailed).append(" rows failed validation and are in the dead letters");
         }
-        if (!run.unknownColumns.isEmpty()) {
+        if (!run.mapping.unknownColumns().isEmpty()) {
             message.append("; ignored columns that ").append(run.dataset.name()).append(" does not have: ")
-                    .append(String.join(", ", run.unknownColumns));
+                    .append(String.join(", ", run.mapping.unknownColumns()));
         }
         exchange.setVariable(JobExecution.MESSAGE, message.toString());
     }
@@ -242,71 +229,6 @@ public final class CsvImport {
         String what = batch == null ? "the import" : "batch " + batch.number() + " (rows " + batch.firstRow() + "-"
                 + batch.lastRow() + ")";
         return what + " failed after " + maxRedeliveries + " redeliveries: " + StepFailure.describe(exchange);
-    }
-
-    private void mapHeader(ImportRun run, List<String> header) {
-        Dataset dataset = run.dataset;
-        List<Column> columns = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String name : header) {
-            String normalized = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
-            if (!normalized.isEmpty() && !seen.add(normalized)) {
-                throw new ImportRejected("the header names the column '" + normalized + "' twice");
-            }
-            Column column = dataset.column(normalized).orElse(null);
-            if (column == null && !normalized.isEmpty()) {
-                unknown.add(name.strip());
-            }
-            columns.add(column);
-        }
-        if (seen.isEmpty()) {
-            throw new ImportRejected("the header row is empty");
-        }
-        if (columns.stream().allMatch(java.util.Objects::isNull)) {
-            throw new ImportRejected("no column of the header (" + String.join(", ", header) + ") is a column of "
-                    + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
-        }
-        if (!dataset.keyDerived() && !seen.contains(dataset.key())) {
-            throw new ImportRejected("the header has no '" + dataset.key() + "' column, which identifies each "
-                    + dataset.name() + " row");
-        }
-        run.columns = columns;
-        run.unknownColumns = List.copyOf(unknown);
-    }
-
-    private static Map<String, Object> typed(ImportRun run, CsvRow row) {
-        List<String> cells = row.values();
-        if (cells.size() != run.columns.size()) {
-            throw new IllegalArgumentException("the row has " + cells.size() + " values where the header has "
-                    + run.columns.size() + " columns");
-        }
-        Dataset dataset = run.dataset;
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < cells.size(); i++) {
-            Column column = run.columns.get(i);
-            String cell = cells.get(i);
-            if (column == null || cell == null || cell.isEmpty() || (dataset.keyDerived() && column.name().equals(dataset.key()))) {
-                continue;
-            }
-            try {
-                values.put(column.name(), column.type().parse(cell));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + cell + "'");
-            }
-        }
-        if (dataset.keyDerived()) {
-            String identity = run.bucket + "/" + run.key + "#" + row.number();
-            values.put(dataset.key(), UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)));
-        } else if (values.get(dataset.key()) == null) {
-            throw new IllegalArgumentException("the key '" + dataset.key() + "' is empty");
-        }
-        return values;
-    }
-
-    /** The facet values this import has sent to filters_data so far. */
-    public static Set<String> facetValuesSent(Exchange exchange) {
-        return run(exchange).facetValuesSent;
     }
 
     static String asCsv(List<String> values) {

@@ -21,6 +21,7 @@ public final class DeadLetterRows {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("job_uuid", batch.jobUuid());
         row.put("dataset", batch.dataset().name());
+        row.put("header", batch.header());
         row.put("batch", batch.number());
         row.put("row_number", rowNumber);
         row.put("payload", payload);

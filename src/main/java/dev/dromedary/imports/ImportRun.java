@@ -1,10 +1,6 @@
 package dev.dromedary.imports;
 
-import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** What one import job knows as it goes: where it reads from, how the header maps to columns, its counts. */
 public final class ImportRun {
@@ -20,15 +16,12 @@ public final class ImportRun {
     final long startedNanos = System.nanoTime();
     /** The object's bytes as read so far. */
     org.apache.commons.io.input.BoundedInputStream source;
-    /** The dataset column of each header position; null where the header names no column of the dataset. */
-    List<Column> columns;
-    List<String> unknownColumns = List.of();
+    /** How the file's header maps to the dataset, once it has been read. */
+    HeaderMapping mapping;
     long rowsRead;
     long rowsImported;
     long rowsFailed;
     int batches;
-    /** Facet values sent to filters_data in this job, as facet + '\u0000' + value. */
-    final Set<String> facetValuesSent = ConcurrentHashMap.newKeySet();
 
     ImportRun(String jobUuid, Dataset dataset, String bucket, String key, Long bytesTotal, String etag) {
         this.jobUuid = jobUuid;

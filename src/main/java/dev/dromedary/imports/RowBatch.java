@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * One batch of an import after validation: the valid rows as typed values by column (one row per key, the
- * last of the batch winning), and the rows that were rejected with their reasons.
+ * last of the batch winning), and the rows that were rejected with their reasons; {@code header} is the
+ * file's header row as CSV, kept with dead letters so that they can be read again.
  */
-public record RowBatch(String jobUuid, Dataset dataset, int number, List<CsvRow> source,
+public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<CsvRow> source,
                        List<Map<String, Object>> rows, List<Rejected> rejected) {
 
     public long firstRow() {

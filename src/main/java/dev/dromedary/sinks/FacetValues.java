@@ -1,12 +1,12 @@
 package dev.dromedary.sinks;
 
 import dev.dromedary.datasets.Dataset;
-import dev.dromedary.imports.CsvImport;
 import dev.dromedary.imports.RowBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 
 /**
@@ -16,10 +16,16 @@ import org.apache.camel.Exchange;
 public final class FacetValues {
 
     private static final String KEY = "facetKey";
+    private static final String SENT = "facetValuesSent";
+
+    /** Starts the bookkeeping of one job: what it sends is not sent again. */
+    public static void startJob(Exchange exchange) {
+        exchange.setProperty(SENT, ConcurrentHashMap.<String>newKeySet());
+    }
 
     public List<Map<String, Object>> newValues(Exchange exchange) {
         RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
-        Set<String> sent = CsvImport.facetValuesSent(exchange);
+        Set<String> sent = sent(exchange);
         Dataset dataset = batch.dataset();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> row : batch.rows()) {
@@ -27,7 +33,7 @@ public final class FacetValues {
                 Object value = row.get(facet);
                 for (Object each : value instanceof List<?> list ? list : value == null ? List.of() : List.of(value)) {
                     String text = each.toString();
-                    String key = facet + '\u0000' + text;
+                    String key = dataset.name() + '\u0000' + facet + '\u0000' + text;
                     if (!sent.contains(key)) {
                         rows.add(Map.of("dataset", dataset.name(), "facet", facet, "value", text, KEY, key));
                     }
@@ -38,8 +44,13 @@ public final class FacetValues {
     }
 
     public void markSent(Exchange exchange) {
-        Set<String> sent = CsvImport.facetValuesSent(exchange);
+        Set<String> sent = sent(exchange);
         List<?> rows = exchange.getMessage().getBody(List.class);
         rows.forEach(row -> sent.add((String) ((Map<?, ?>) row).get(KEY)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> sent(Exchange exchange) {
+        return exchange.getProperty(SENT, Set.class);
     }
 }

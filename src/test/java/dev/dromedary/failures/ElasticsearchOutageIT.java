@@ -59,6 +59,16 @@ class ElasticsearchOutageIT {
             assertThat(imports.documents("contacts")).isGreaterThanOrEqualTo(counted);
             assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid AND error = ?",
                     uuid, error)).isEqualTo(BATCH);
+
+            JsonNode reprocessing = imports.awaitFinished(dromedary.api()
+                    .post("/common/dead-letters/reprocess", "{\"job_uuid\": \"" + uuid + "\"}").body().get("uuid").asText());
+            assertThat(reprocessing.get("status").asText()).isEqualTo("completed");
+            assertThat(reprocessing.get("job_response").get("reprocessed").asLong()).isEqualTo(BATCH);
+            assertThat(reprocessing.get("job_response").get("still_failing").asLong()).isZero();
+            assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid "
+                    + "AND reprocessed_at IS NOT NULL", uuid)).isEqualTo(BATCH);
+            long landed = database.queryLong("SELECT count(*) FROM contacts");
+            assertThat(imports.documents("contacts")).isEqualTo(landed);
         } finally {
             root.detachAppender(log);
         }

@@ -168,6 +168,13 @@ class CsvImportIT {
         assertThat(stats.get("by_reason").get("the key 'uuid' is empty").asLong())
                 .isEqualTo(spoiled.values().stream().filter(reason -> reason.equals("the key 'uuid' is empty")).count());
         assertThat(imports.api().send(imports.api().request("/common/dead-letters?limit=0").GET()).status()).isEqualTo(400);
+
+        JsonNode reprocessing = imports.awaitFinished(imports.api()
+                .post("/common/dead-letters/reprocess", "{\"job_uuid\": \"" + jobUuid + "\"}").body().get("uuid").asText());
+        assertThat(reprocessing.get("job_response").get("reprocessed").asLong()).isZero();
+        assertThat(reprocessing.get("job_response").get("still_failing").asLong()).isEqualTo(37);
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE reprocessed_at IS NULL")).isEqualTo(37);
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(963);
     }
 
     @Test

@@ -1,0 +1,2 @@
+UPDATE dead_letters SET error = :error
+WHERE job_uuid = CAST(:job AS uuid) AND row_number = :rowNumber
