@@ -25,6 +25,10 @@ public final class Launcher {
               sample DATASET [--rows N] [--seed S]
                                  writes a CSV of N (1000) made-up contact or company rows to standard
                                  output, the same for the same seed (42)
+              dlq stats|list|reprocess [--job UUID] [--limit N]
+                                 the dead letters of a running Dromedary (DROMEDARY_URL, default
+                                 http://localhost:HTTP_PORT): counts by job and reason, the rows, or a
+                                 reprocess_dead_letters job that sends them through the sinks again
               help               this text
 
             Settings come from application.properties; an environment variable of the same name
@@ -43,6 +47,14 @@ public final class Launcher {
     public int run(String... args) throws Exception {
         if (args.length > 0 && args[0].equals("sample")) {
             return sample(List.of(args).subList(1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("dlq")) {
+            try {
+                return new DeadLetterCommand(out, System.getenv()).run(List.of(args).subList(1, args.length));
+            } catch (IOException e) {
+                out.println("dromedary dlq: " + e.getMessage());
+                return 1;
+            }
         }
         Map<String, String> overrides = overridesFor(List.of(args));
         if (overrides == null) {

@@ -102,6 +102,13 @@ class DromedaryLauncherIT {
 
             await().until(() -> database.queryLong(
                     "SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'completed'", uuid) == 1);
+            ProcessBuilder dlq = new ProcessBuilder("./dromedary", "dlq", "stats").redirectErrorStream(true);
+            dlq.environment().put("HTTP_PORT", String.valueOf(httpPort));
+            dlq.environment().put("API_KEYS", "key-one");
+            Process stats = dlq.start();
+            String printed = new String(stats.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(stats.waitFor()).as(printed).isZero();
+            assertThat(printed).contains("\"total\" : 0", "\"waiting\" : 0");
             assertThat(launched.output()).doesNotContain("Embedded PostgreSQL")
                     .as("secrets stay out of the log").doesNotContain("key-one").doesNotContain("dromedary:dromedary@");
         }
