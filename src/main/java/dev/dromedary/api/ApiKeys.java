@@ -3,7 +3,6 @@ package dev.dromedary.api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.Header;
 
@@ -19,14 +18,6 @@ public final class ApiKeys {
             throw new IllegalArgumentException("at least one API key is required");
         }
         this.keyDigests = keys.stream().map(ApiKeys::digest).toList();
-    }
-
-    /** Parses {@code API_KEYS}: keys separated by commas, blanks ignored. */
-    public static List<String> parse(String commaSeparated) {
-        return commaSeparated == null ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::trim)
-                .filter(key -> !key.isEmpty())
-                .toList();
     }
 
     public void requireValid(@Header(HEADER) String presented) {

@@ -70,7 +70,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         ElasticsearchClient elasticsearch = new ElasticsearchClient(
                 new RestClientTransport(elasticsearchRestClient, new JacksonJsonpMapper()));
 
-        List<Path> datasetDirs = ApiKeys.parse(settings.text("DATASETS_DIRS")).stream().map(Path::of).toList();
+        List<Path> datasetDirs = settings.list("DATASETS_DIRS").stream().map(Path::of).toList();
         Datasets datasets = Datasets.load(datasetDirs, settings.text("ELASTICSEARCH_INDEX_PREFIX"));
         DatasetStorage.prepareTables(database.dataSource(), datasetDirs, datasets);
         DatasetStorage.prepareIndices(elasticsearch, datasets);
@@ -83,7 +83,6 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("dataSource", database.dataSource());
         registry.bind("s3Client", s3);
-        registry.bind("s3Presigner", services.s3().presigner());
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
@@ -120,7 +119,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
     }
 
     private static List<String> apiKeys(Settings settings, Path dataDir) throws Exception {
-        List<String> configured = ApiKeys.parse(settings.text("API_KEYS"));
+        List<String> configured = settings.list("API_KEYS");
         if (!configured.isEmpty()) {
             return configured;
         }

@@ -1,6 +1,8 @@
 package dev.dromedary.app;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -18,6 +20,11 @@ public final class Settings {
     /** The value, trimmed; empty when the setting is unset or blank. */
     public String text(String name) {
         return properties.resolveProperty(name).map(String::trim).orElse("");
+    }
+
+    /** A comma-separated setting, its items trimmed, blanks left out. */
+    public List<String> list(String name) {
+        return Arrays.stream(text(name).split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     public int integer(String name) {

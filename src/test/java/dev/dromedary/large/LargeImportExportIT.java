@@ -39,7 +39,7 @@ class LargeImportExportIT {
         String heap = System.getProperty("large.heap", "256m");
         RealServices.TestDatabase database = RealServices.freshDatabase();
         Path work = Files.createDirectories(Path.of("target/large-import"));
-        Path csv = work.resolve("contacts-" + rows + ".csv");
+        Path csv = work.resolve("contacts-" + rows + "-" + String.join("_", SampleCsv.CONTACT_COLUMNS).hashCode() + ".csv");
         if (!Files.exists(csv)) {
             try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
                 new SampleCsv(1).write("contact", rows, out);
