@@ -54,17 +54,26 @@ public final class RealServices implements BeforeAllCallback {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             elasticsearchData = dataDirectory.resolve("elasticsearch");
             elasticsearchPort = RunningDromedary.freePort();
+            // registered first, so that what did start is stopped even when a later service fails to
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(RealServices.class.getName(),
+                    (AutoCloseable) RealServices::stopAll);
             elasticsearch = launchElasticsearch();
             postgres = EmbeddedPostgresServer.start(dataDirectory.resolve("postgres"), 0);
             s3 = EmbeddedS3Server.start(SERVERS.resolve("s3proxy.jar"), dataDirectory.resolve("s3"),
                     RunningDromedary.freePort(), ACCESS_KEY, SECRET_KEY, BUCKET);
             elasticsearch.awaitReady();
-            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(RealServices.class.getName(),
-                    (AutoCloseable) () -> {
-                        elasticsearch.close();
-                        s3.close();
-                        postgres.close();
-                    });
+        }
+    }
+
+    private static void stopAll() throws IOException {
+        if (elasticsearch != null) {
+            elasticsearch.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
