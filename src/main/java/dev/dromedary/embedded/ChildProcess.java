@@ -67,10 +67,6 @@ final class ChildProcess implements AutoCloseable {
         throw new IOException(name + " did not start within " + timeout.toSeconds() + " s; " + tail());
     }
 
-    Path log() {
-        return log;
-    }
-
     @Override
     public void close() {
         stop(process.toHandle(), name);

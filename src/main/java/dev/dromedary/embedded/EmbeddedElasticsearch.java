@@ -97,10 +97,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    public int port() {
-        return port;
-    }
-
     @Override
     public void close() {
         process.close();

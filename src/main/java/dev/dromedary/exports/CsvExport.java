@@ -115,7 +115,7 @@ public final class CsvExport {
             rows.add(run.plan.headers());
         }
         for (Hit<?> hit : hits.hits()) {
-            JsonNode source = json.valueToTree(hit.source());
+            JsonNode source = hit.source() instanceof JsonNode tree ? tree : json.valueToTree(hit.source());
             List<String> row = new ArrayList<>(run.plan.columns().size());
             for (Column column : run.plan.columns()) {
                 row.add(cell(source.get(column.name())));

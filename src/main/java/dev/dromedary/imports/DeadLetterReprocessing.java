@@ -7,12 +7,12 @@ import dev.dromedary.sinks.FacetValues;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.commons.csv.CSVFormat;
@@ -78,12 +78,11 @@ public final class DeadLetterReprocessing {
     public void markReprocessed(Exchange exchange) {
         RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
         long[] counts = exchange.getProperty(COUNTS, long[].class);
-        Set<Long> rejected = new HashSet<>();
-        for (RowBatch.Rejected row : batch.rejected()) {
-            rejected.add(row.rowNumber());
-            jdbc.update(STILL_FAILING, new MapSqlParameterSource()
-                    .addValue("job", batch.jobUuid()).addValue("rowNumber", row.rowNumber()).addValue("error", row.error()));
-        }
+        Set<Long> rejected = batch.rejected().stream().map(RowBatch.Rejected::rowNumber).collect(Collectors.toSet());
+        jdbc.batchUpdate(STILL_FAILING, batch.rejected().stream()
+                .map(row -> new MapSqlParameterSource().addValue("job", batch.jobUuid())
+                        .addValue("rowNumber", row.rowNumber()).addValue("error", row.error()))
+                .toArray(MapSqlParameterSource[]::new));
         List<Long> landed = batch.source().stream().map(CsvRow::number).filter(number -> !rejected.contains(number)).toList();
         if (!landed.isEmpty()) {
             jdbc.update(MARK_REPROCESSED, new MapSqlParameterSource()

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
