@@ -10,6 +10,7 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.embedded.Ports;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
 import dev.dromedary.imports.DeadLetterReprocessing;
@@ -24,10 +25,6 @@ import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.RetryBackoff;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +55,21 @@ public final class DromedaryConfiguration implements CamelConfiguration {
 
         boolean servesHttp = Boolean.parseBoolean(settings.text("camel.server.enabled"));
         if (servesHttp) {
-            requireFreePort(settings.integer("HTTP_PORT"));
+            // the HTTP server reports a port in use only in its log, after the routes have started
+            Ports.requireFree(settings.integer("HTTP_PORT"), "HTTP_PORT");
         }
         Services services = Services.connect(settings, dataDir);
+        try {
+            bindBeans(context, settings, dataDir, instanceId, servesHttp, services);
+        } catch (Exception e) {
+            // Camel stops nothing that a failed start began, and embedded servers are processes of their own
+            services.close();
+            throw e;
+        }
+    }
+
+    private static void bindBeans(CamelContext context, Settings settings, Path dataDir, String instanceId,
+                                  boolean servesHttp, Services services) throws Exception {
         stopWithContext(context, "embedded services", services::close);
         Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"));
         stopWithContext(context, "database pool", database::close);
@@ -126,19 +135,6 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         String generated = GeneratedApiKey.readOrCreate(dataDir);
         LOG.info("API_KEYS is not set; use this API key (kept in {}): {}", dataDir.resolve("api-key"), generated);
         return List.of(generated);
-    }
-
-    /** The HTTP server reports a port in use only in its log, after the routes have started; fail first instead. */
-    private static void requireFreePort(int port) throws IOException {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
-        } catch (BindException e) {
-            throw new IOException("HTTP_PORT " + port + " is in use; stop what uses it or set HTTP_PORT to another port");
-        }
     }
 
     private interface Closer {

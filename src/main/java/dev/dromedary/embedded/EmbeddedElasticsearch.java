@@ -50,6 +50,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
             throw new IOException("no Elasticsearch at " + home + "; build Dromedary with ./mvnw package, or set ELASTICSEARCH_URL");
         }
+        Ports.requireFree(port, "EMBEDDED_ES_PORT");
         Path config = dataDirectory.resolve("config");
         if (!Files.exists(config)) {
             copyTree(home.resolve("config"), config);

@@ -42,6 +42,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) throws IOException {
         Files.createDirectories(dataDirectory);
         stopOrphanedServer(dataDirectory);
+        Ports.requireFree(port, "EMBEDDED_PG_PORT");
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)

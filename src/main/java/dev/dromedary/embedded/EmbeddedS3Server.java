@@ -29,6 +29,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no S3 server at " + jar + "; build Dromedary with ./mvnw package, or set S3_ENDPOINT");
         }
+        Ports.requireFree(port, "EMBEDDED_S3_PORT");
         Path store = dataDirectory.resolve("buckets");
         Files.createDirectories(store.resolve(bucket));
         Path properties = dataDirectory.resolve("s3proxy.properties");

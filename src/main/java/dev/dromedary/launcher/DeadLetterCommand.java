@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -73,8 +74,13 @@ final class DeadLetterCommand {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.header("X-API-Key", apiKey()).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.header("X-API-Key", apiKey()).timeout(Duration.ofSeconds(30)).build();
+        try {
+            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no Dromedary answers at " + built.uri().resolve("/")
+                    + "; start it, or set DROMEDARY_URL (or HTTP_PORT) to where it runs", e);
+        }
     }
 
     private int print(HttpResponse<String> response) throws IOException {
