@@ -1,4 +1,6 @@
+-- :checkpoint is null for a job that cannot resume part way
 UPDATE jobs
 SET rows_read = :rowsRead, rows_written = :rowsWritten, rows_failed = :rowsFailed,
-    bytes_read = :bytesRead, bytes_total = :bytesTotal, heartbeat_at = now(), updated_at = now()
+    bytes_read = :bytesRead, bytes_total = :bytesTotal, checkpoint = CAST(:checkpoint AS jsonb),
+    heartbeat_at = now(), updated_at = now()
 WHERE uuid = :uuid AND claimed_by = :owner AND status IN (:running)

@@ -128,6 +128,11 @@ public final class JobResponses {
         progressView.put("rows_failed", progress.rowsFailed());
         progressView.put("bytes_read", progress.bytesRead());
         progressView.put("bytes_total", progress.bytesTotal());
+        if (job.checkpoint() != null) {
+            // where the job would go on if it stopped now: after the last batch that every sink committed
+            progressView.put("checkpoint", Map.of("rows_read", job.checkpoint().path("rows_read").asLong(),
+                    "byte_offset", job.checkpoint().path("byte_offset").asLong()));
+        }
         view.put("progress", progressView);
         return view;
     }

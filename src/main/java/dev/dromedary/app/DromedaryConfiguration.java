@@ -21,6 +21,7 @@ import dev.dromedary.sinks.PostgresUpsertSink;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
@@ -30,6 +31,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -95,9 +98,10 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
+        JobExecution jobExecution = new JobExecution(jobStore, backoff, json);
         registry.bind("csvImport", new CsvImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
-                settings.integer("MAX_REDELIVERIES")));
+                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
@@ -106,7 +110,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
         registry.bind("facetValues", new FacetValues());
         registry.bind("jobStore", jobStore);
-        registry.bind("jobExecution", new JobExecution(jobStore, backoff, json));
+        registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
@@ -116,8 +120,24 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         }
 
         handBackQueuedJobs(jobStore, "left by an earlier run of");
-        // added after the pool, so stopped before it: after the routes stop, queued jobs go back for others to claim
-        stopWithContext(context, "hand back of queued jobs", () -> handBackQueuedJobs(jobStore, "not started by"));
+        // as soon as the context begins to stop, before its routes do: running imports stop at their next checkpoint
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    jobExecution.stop();
+                }
+            }
+        });
+        // added after the pool, so stopped before it: after the routes stop (or the grace period ran out),
+        // queued jobs and jobs still running go back for others to take
+        stopWithContext(context, "hand back of jobs", () -> {
+            handBackQueuedJobs(jobStore, "not started by");
+            for (Job running : jobStore.runningHere()) {
+                jobExecution.handBack(running, "Handed back unfinished as instance " + jobStore.owner()
+                        + " stopped before the job ended (SHUTDOWN_GRACE_SECONDS); it goes on from its checkpoint, or starts again");
+            }
+        });
     }
 
     private static void handBackQueuedJobs(JobStore jobStore, String which) {

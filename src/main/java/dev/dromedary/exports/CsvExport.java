@@ -141,7 +141,7 @@ public final class CsvExport {
         }
         run.upload.sendFullParts();
         run.pages++;
-        if (!jobs.recordProgress(run.jobUuid, run.rowsExported, run.rowsExported, 0, 0, null)) {
+        if (!jobs.recordProgress(run.jobUuid, run.rowsExported, run.rowsExported, 0, 0, null, null)) {
             throw new ExportFailed("the job was cancelled or taken over after " + run.rowsExported + " rows");
         }
     }

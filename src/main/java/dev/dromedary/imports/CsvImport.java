@@ -6,8 +6,10 @@ import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
 import dev.dromedary.sinks.FacetValues;
-import java.io.Closeable;
-import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.jobs.JobHandedBack;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,14 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.io.input.BOMInputStream;
-import org.apache.commons.io.input.BoundedInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The steps of the insert_csv_file route that no component does: finding the object and the dataset,
@@ -32,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class CsvImport {
 
     public static final String RUN = "importRun";
+    private static final Logger LOG = LoggerFactory.getLogger(CsvImport.class);
 
     private final Datasets datasets;
     private final JobStore jobs;
@@ -39,20 +43,30 @@ public final class CsvImport {
     private final S3Client s3;
     private final String defaultBucket;
     private final int maxRedeliveries;
+    private final ObjectMapper json;
+    private final BooleanSupplier stopping;
 
-    /** {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent. */
+    /**
+     * {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent;
+     * {@code stopping} says when the instance is stopping, so that the import is handed back at a checkpoint.
+     */
     public CsvImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3,
-                     String defaultBucket, int maxRedeliveries) {
+                     String defaultBucket, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.importedObjects = importedObjects;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
         this.maxRedeliveries = maxRedeliveries;
+        this.json = json;
+        this.stopping = stopping;
     }
 
-    /** Reads the job data, checks that the object exists, and sets the S3 headers for getting it. */
-    public void begin(Exchange exchange) throws InvalidPayloadException {
+    /**
+     * Reads the job data, checks that the object exists, and sets the S3 headers for getting it: from its
+     * first byte, or from the job's checkpoint when it was taken in this very object.
+     */
+    public void begin(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
         Map<?, ?> data = exchange.getMessage().getMandatoryBody(Map.class);
         String key = text(data, "s3_key");
         if (key == null) {
@@ -82,59 +96,59 @@ public final class CsvImport {
         if (!Boolean.TRUE.equals(data.get("force"))) {
             run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
         }
+        JsonNode saved = exchange.getMessage().getHeader(JobExecution.JOB_CHECKPOINT, JsonNode.class);
+        if (saved != null && run.importedBefore == null) {
+            Checkpoint checkpoint = json.treeToValue(saved, Checkpoint.class);
+            if (checkpoint.fits(dataset.name(), run.etag)) {
+                run.resumeFrom(checkpoint, HeaderMapping.of(dataset, checkpoint.header(), bucket, key));
+                exchange.getMessage().setHeader("ResumeAfterRow", checkpoint.rowsRead());
+                exchange.getMessage().setHeader("CamelAwsS3RangeStart", String.valueOf(checkpoint.byteOffset()));
+                exchange.getMessage().setHeader("CamelAwsS3RangeEnd", String.valueOf(run.bytesTotal - 1));
+                LOG.info("Job {} resumes s3://{}/{} at row {}, byte {} of {}, from its checkpoint", jobUuid, bucket,
+                        key, checkpoint.rowsRead() + 1, checkpoint.byteOffset(), run.bytesTotal);
+            } else {
+                LOG.info("Job {} starts s3://{}/{} at row 1: its checkpoint was taken in another version of the object "
+                        + "(ETag {}, now {})", jobUuid, bucket, key, checkpoint.etag(), run.etag);
+            }
+        }
         exchange.setProperty(RUN, run);
         FacetValues.startJob(exchange);
         exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
         exchange.getMessage().setHeader("CamelAwsS3Key", key);
     }
 
-    /** The object's bytes without a byte order mark, counted as they are read for the job's progress. */
-    public InputStream open(Exchange exchange) throws IOException, InvalidPayloadException {
-        ImportRun run = run(exchange);
-        BoundedInputStream counted = BoundedInputStream.builder()
-                .setInputStream(exchange.getMessage().getMandatoryBody(InputStream.class)).get();
-        run.source = counted;
-        return BOMInputStream.builder().setInputStream(counted).get();
+    /** Whether the import goes on from a checkpoint, in the bytes after it (if any are left). */
+    public boolean isResuming(Exchange exchange) {
+        return run(exchange).resumedFrom != null;
     }
 
-    /** Takes the header off the parsed records and maps it to the dataset; the rows that follow, lazily. */
-    public Iterator<CsvRow> readHeader(Exchange exchange) throws InvalidPayloadException {
+    public boolean hasBytesLeft(Exchange exchange) {
         ImportRun run = run(exchange);
-        @SuppressWarnings("unchecked")
-        Iterator<List<String>> records = exchange.getMessage().getMandatoryBody(Iterator.class);
-        if (!records.hasNext()) {
+        return run.resumedFrom == null || run.resumedFrom.byteOffset() < run.bytesTotal;
+    }
+
+    /**
+     * The rows of the object's bytes in the body, numbered: after the header, which is read and mapped to the
+     * dataset first, or, on resuming, after the checkpoint. Closing them (as the splitter does, also on
+     * failure) closes the object.
+     */
+    public Iterator<CsvRow> rows(Exchange exchange) throws InvalidPayloadException {
+        ImportRun run = run(exchange);
+        InputStream bytes = exchange.getMessage().getMandatoryBody(InputStream.class);
+        if (run.resumedFrom != null) {
+            run.reader = new CsvRecordReader(bytes, run.resumedFrom.byteOffset(), run.resumedFrom.rowsRead() + 1);
+            return run.reader;
+        }
+        run.reader = new CsvRecordReader(bytes, 0, 0);
+        if (!run.reader.hasNext()) {
             throw new ImportRejected("the file is empty: it has no header row");
         }
-        run.mapping = HeaderMapping.of(run.dataset, records.next(), run.bucket, run.key);
-        return new NumberedRows(records);
-    }
-
-    /** The rows after the header, numbered; closing it (as the splitter does, also on failure) closes the object. */
-    private static final class NumberedRows implements Iterator<CsvRow>, Closeable {
-
-        private final Iterator<List<String>> records;
-        private long number;
-
-        NumberedRows(Iterator<List<String>> records) {
-            this.records = records;
+        CsvRow header = run.reader.next();
+        if (header.encodingError() != null) {
+            throw new ImportRejected("the header " + header.encodingError().substring("the row ".length()));
         }
-
-        @Override
-        public boolean hasNext() {
-            return records.hasNext();
-        }
-
-        @Override
-        public CsvRow next() {
-            return new CsvRow(++number, records.next());
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (records instanceof Closeable closeable) {
-                closeable.close();
-            }
-        }
+        run.mapping = HeaderMapping.of(run.dataset, header.values(), run.bucket, run.key);
+        return run.reader;
     }
 
     /** Types each row of a batch through the dataset; a row that does not fit is rejected with its reason. */
@@ -145,16 +159,27 @@ public final class CsvImport {
         return run.mapping.batch(run.jobUuid, ++run.batches, source);
     }
 
-    /** After every sink has committed a batch: counts it and writes the job's progress. */
-    public void recordBatch(Exchange exchange) throws InvalidPayloadException {
+    /**
+     * After every sink has committed a batch: counts it and writes the job's progress with the checkpoint
+     * after it; hands the job back here when the instance is stopping.
+     */
+    public void recordBatch(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
         ImportRun run = run(exchange);
         RowBatch batch = exchange.getMessage().getMandatoryBody(RowBatch.class);
         run.rowsRead += batch.source().size();
         run.rowsImported += batch.rows().size();
         run.rowsFailed += batch.rejected().size();
+        run.rowsDuplicate += batch.duplicates();
+        long offset = batch.source().get(batch.source().size() - 1).end();
+        Checkpoint checkpoint = new Checkpoint(run.dataset.name(), run.etag, run.mapping.header(), offset, run.batches,
+                run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate);
         if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
-                run.source.getCount(), run.bytesTotal)) {
+                offset, run.bytesTotal, json.writeValueAsString(checkpoint))) {
             throw new ImportRejected("the job was cancelled or taken over after row " + batch.lastRow());
+        }
+        if (stopping.getAsBoolean()) {
+            throw new JobHandedBack("at its checkpoint after row " + run.rowsRead + " (byte " + offset + " of "
+                    + run.bytesTotal + ")");
         }
     }
 
@@ -188,6 +213,11 @@ public final class CsvImport {
         response.put("rows_read", run.rowsRead);
         response.put("rows_imported", run.rowsImported);
         response.put("rows_failed", run.rowsFailed);
+        response.put("rows_duplicate", run.rowsDuplicate);
+        if (run.resumedFrom != null) {
+            response.put("resumed_at_row", run.resumedFrom.rowsRead() + 1);
+            response.put("resumed_at_byte", run.resumedFrom.byteOffset());
+        }
         response.put("unknown_columns", run.mapping.unknownColumns());
         response.put("duration_ms", (System.nanoTime() - run.startedNanos) / 1_000_000);
         exchange.setVariable(JobExecution.RESPONSE, response);
@@ -196,6 +226,14 @@ public final class CsvImport {
                 + run.dataset.name());
         if (run.rowsFailed > 0) {
             message.append("; ").append(run.rowsFailed).append(" rows failed validation and are in the dead letters");
+        }
+        if (run.rowsDuplicate > 0) {
+            message.append("; ").append(run.rowsDuplicate)
+                    .append(" rows had the key of an earlier row of their batch, and the last of them won");
+        }
+        if (run.resumedFrom != null) {
+            message.append("; resumed at row ").append(run.resumedFrom.rowsRead() + 1).append(" (byte ")
+                    .append(run.resumedFrom.byteOffset()).append(") from the checkpoint of an earlier attempt");
         }
         if (!run.mapping.unknownColumns().isEmpty()) {
             message.append("; ignored columns that ").append(run.dataset.name()).append(" does not have: ")

@@ -66,6 +66,10 @@ final class HeaderMapping {
         return new HeaderMapping(dataset, List.copyOf(header), columns, List.copyOf(unknown), bucket, key);
     }
 
+    List<String> header() {
+        return header;
+    }
+
     List<String> unknownColumns() {
         return unknownColumns;
     }
@@ -87,6 +91,9 @@ final class HeaderMapping {
     }
 
     private Map<String, Object> typed(CsvRow row) {
+        if (row.encodingError() != null) {
+            throw new IllegalArgumentException(row.encodingError());
+        }
         List<String> cells = row.values();
         if (cells.size() != columns.size()) {
             throw new IllegalArgumentException("the row has " + cells.size() + " values where the header has "

@@ -14,13 +14,16 @@ public final class ImportRun {
     /** The earlier import of this unchanged object, when there was one and the job does not force another. */
     ImportedObjects.Import importedBefore;
     final long startedNanos = System.nanoTime();
-    /** The object's bytes as read so far. */
-    org.apache.commons.io.input.BoundedInputStream source;
+    /** The records of the object as read so far. */
+    CsvRecordReader reader;
     /** How the file's header maps to the dataset, once it has been read. */
     HeaderMapping mapping;
+    /** The checkpoint this import goes on from; null when it reads the object from its first byte. */
+    Checkpoint resumedFrom;
     long rowsRead;
     long rowsImported;
     long rowsFailed;
+    long rowsDuplicate;
     int batches;
 
     ImportRun(String jobUuid, Dataset dataset, String bucket, String key, Long bytesTotal, String etag) {
@@ -30,5 +33,15 @@ public final class ImportRun {
         this.key = key;
         this.bytesTotal = bytesTotal;
         this.etag = etag;
+    }
+
+    void resumeFrom(Checkpoint checkpoint, HeaderMapping mapping) {
+        this.resumedFrom = checkpoint;
+        this.mapping = mapping;
+        this.rowsRead = checkpoint.rowsRead();
+        this.rowsImported = checkpoint.rowsImported();
+        this.rowsFailed = checkpoint.rowsFailed();
+        this.rowsDuplicate = checkpoint.rowsDuplicate();
+        this.batches = checkpoint.batches();
     }
 }

@@ -16,6 +16,11 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
         return source.get(0).number();
     }
 
+    /** The valid rows whose key a later row of the batch had too: the later one won. */
+    public int duplicates() {
+        return source.size() - rejected.size() - rows.size();
+    }
+
     public long lastRow() {
         return source.get(source.size() - 1).number();
     }

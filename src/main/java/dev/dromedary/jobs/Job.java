@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** One row of the {@code jobs} table. */
+/** One row of the {@code jobs} table; {@code checkpoint} is null unless the job can resume part way. */
 public record Job(
         long id,
         UUID uuid,
@@ -20,6 +20,7 @@ public record Job(
         String claimedBy,
         OffsetDateTime heartbeatAt,
         Progress progress,
+        JsonNode checkpoint,
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         OffsetDateTime createdAt,

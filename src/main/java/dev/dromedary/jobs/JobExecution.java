@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,8 @@ public final class JobExecution {
     public static final String JOB_UUID = "JobUuid";
     public static final String JOB_TYPE = "JobType";
     public static final String JOB_ATTEMPT = "JobAttempt";
+    /** Where the job said it would resume, as JSON; absent when it never said. */
+    public static final String JOB_CHECKPOINT = "JobCheckpoint";
     public static final String STARTED = "JobStarted";
     public static final String MESSAGE = "jobMessage";
     public static final String RESPONSE = "jobResponse";
@@ -32,6 +36,7 @@ public final class JobExecution {
     private final JobStore store;
     private final RetryBackoff backoff;
     private final ObjectMapper json;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     public JobExecution(JobStore store, RetryBackoff backoff, ObjectMapper json) {
         this.store = store;
@@ -39,9 +44,26 @@ public final class JobExecution {
         this.json = json;
     }
 
+    /** From now on no job starts here, and running jobs that can go on elsewhere are handed back at their next checkpoint. */
+    public void stop() {
+        if (!stopping.getAndSet(true)) {
+            LOG.info("Instance {} is stopping: no more jobs start here; running imports are handed back at their next checkpoint",
+                    store.owner());
+        }
+    }
+
+    public boolean isStopping() {
+        return stopping.get();
+    }
+
     /** Takes a claimed job from the body and marks it running; header {@value #STARTED} says whether it may run. */
     public void begin(Exchange exchange) throws InvalidPayloadException {
         Job claimed = exchange.getMessage().getMandatoryBody(Job.class);
+        if (stopping.get()) {
+            // left as claimed: the instance hands its queued jobs back once its routes have stopped
+            exchange.getMessage().setHeader(STARTED, false);
+            return;
+        }
         Optional<Job> running = store.start(claimed);
         exchange.getMessage().setHeader(STARTED, running.isPresent());
         if (running.isEmpty()) {
@@ -54,6 +76,9 @@ public final class JobExecution {
         exchange.getMessage().setHeader(JOB_UUID, job.uuid().toString());
         exchange.getMessage().setHeader(JOB_TYPE, job.jobType());
         exchange.getMessage().setHeader(JOB_ATTEMPT, job.attempts());
+        if (job.checkpoint() != null) {
+            exchange.getMessage().setHeader(JOB_CHECKPOINT, job.checkpoint());
+        }
         exchange.getMessage().setBody(json.convertValue(job.data(), Map.class));
         LOG.info("Job {} ({}) started, attempt {}", job.uuid(), job.jobType(), job.attempts());
     }
@@ -73,6 +98,11 @@ public final class JobExecution {
     public void fail(Exchange exchange) {
         Job job = runningJob(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        JobHandedBack handedBack = ObjectHelper.getException(JobHandedBack.class, cause);
+        if (handedBack != null) {
+            handBack(job, "Handed back " + handedBack.getMessage() + " as instance " + store.owner() + " stopped");
+            return;
+        }
         String error = describe(cause);
         Long delay = backoff.delaySeconds(job);
         ObjectNode response = json.createObjectNode();
@@ -82,6 +112,16 @@ public final class JobExecution {
                 : "Job failed on attempt " + job.attempts() + "; retrying in " + delay + " s");
         if (record(job, store.fail(job, response, delay), "failed")) {
             LOG.warn("Job {} ({}) failed: {}", job.uuid(), job.jobType(), error, cause);
+        }
+    }
+
+    /** Gives a running job back for any instance to go on with, saying why in its response. */
+    public void handBack(Job job, String message) {
+        ObjectNode response = job.jobResponse() == null || !job.jobResponse().isObject()
+                ? json.createObjectNode() : ((ObjectNode) job.jobResponse()).deepCopy();
+        response.put("messages", message);
+        if (record(job, store.handBack(job, response), "handed back")) {
+            LOG.info("Job {} ({}): {}", job.uuid(), job.jobType(), message);
         }
     }
 

@@ -41,6 +41,8 @@ public final class JobStore {
     private static final String CANCEL = SqlFile.load("sql/jobs/cancel.sql");
     private static final String RETRY_NOW = SqlFile.load("sql/jobs/retry-now.sql");
     private static final String HAND_BACK = SqlFile.load("sql/jobs/hand-back.sql");
+    private static final String HAND_BACK_RUNNING = SqlFile.load("sql/jobs/hand-back-running.sql");
+    private static final String RUNNING_HERE = SqlFile.load("sql/jobs/running-here.sql");
     private static final String PROGRESS = SqlFile.load("sql/jobs/progress.sql");
     private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
     private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
@@ -132,12 +134,29 @@ public final class JobStore {
     }
 
     /**
-     * Writes the counts of a running job of this instance and refreshes its heartbeat; false when the job
-     * is no longer running here (cancelled, or taken over), so that its work should stop.
+     * Gives back a running job that this instance stops before it ends, for any instance to go on with: a
+     * first run becomes open again, a retry failed and due at once; the attempt is not counted.
+     */
+    public Optional<Job> handBack(Job running, JsonNode response) {
+        JobStatus to = running.status() == JobStatus.RETRYING ? FAILED : OPEN;
+        return guardedUpdate(HAND_BACK_RUNNING, running.uuid(), running.status(), to,
+                new MapSqlParameterSource("response", toJson(response)));
+    }
+
+    /** The jobs this instance runs now. */
+    public List<Job> runningHere() {
+        return jdbc.query(RUNNING_HERE, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING), rows);
+    }
+
+    /**
+     * Writes the counts of a running job of this instance, and where it would resume ({@code checkpoint},
+     * JSON, or null), and refreshes its heartbeat; false when the job is no longer running here (cancelled,
+     * or taken over), so that its work should stop.
      */
     public boolean recordProgress(UUID uuid, long rowsRead, long rowsWritten, long rowsFailed, long bytesRead,
-                                  Long bytesTotal) {
+                                  Long bytesTotal, String checkpoint) {
         return jdbc.update(PROGRESS, new MapSqlParameterSource()
+                .addValue("checkpoint", checkpoint)
                 .addValue("uuid", uuid)
                 .addValue("owner", owner)
                 .addValue("running", RUNNING)
@@ -239,6 +258,7 @@ public final class JobStore {
                         rs.getLong("rows_failed"),
                         rs.getLong("bytes_read"),
                         rs.getObject("bytes_total", Long.class)),
+                rs.getString("checkpoint") == null ? null : readJson(rs.getString("checkpoint")),
                 rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("completed_at", OffsetDateTime.class),
                 rs.getObject("created_at", OffsetDateTime.class),

@@ -21,7 +21,8 @@ public final class JobTransitions {
             OPEN, EnumSet.of(IN_QUEUE, CANCELLED),
             // back to open: the instance that queued it stopped before a worker took it
             IN_QUEUE, EnumSet.of(PROCESSING, OPEN, CANCELLED),
-            PROCESSING, EnumSet.of(COMPLETED, FAILED, CANCELLED),
+            // back to open: the instance running it stopped, at a checkpoint where another instance goes on
+            PROCESSING, EnumSet.of(COMPLETED, FAILED, OPEN, CANCELLED),
             FAILED, EnumSet.of(RETRY_IN_QUEUED, CANCELLED),
             // back to failed: the instance that queued the retry stopped before running it
             RETRY_IN_QUEUED, EnumSet.of(RETRYING, FAILED, CANCELLED),

@@ -1,0 +1,25 @@
+package dev.dromedary.imports;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Where an import resumes: the object as it was (ETag), its header, the byte offset after the last batch
+ * that every sink committed, and the counts up to there. Kept in {@code jobs.checkpoint}.
+ */
+public record Checkpoint(
+        @JsonProperty("dataset") String dataset,
+        @JsonProperty("etag") String etag,
+        @JsonProperty("header") List<String> header,
+        @JsonProperty("byte_offset") long byteOffset,
+        @JsonProperty("batches") int batches,
+        @JsonProperty("rows_read") long rowsRead,
+        @JsonProperty("rows_imported") long rowsImported,
+        @JsonProperty("rows_failed") long rowsFailed,
+        @JsonProperty("rows_duplicate") long rowsDuplicate) {
+
+    /** Whether this checkpoint was taken in an import of the same, unchanged object into the same dataset. */
+    boolean fits(String dataset, String etag) {
+        return this.dataset.equals(dataset) && this.etag != null && this.etag.equals(etag);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.dromedary.imports;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads RFC 4180 records straight from the object's bytes, each with the byte offset where the next one
+ * starts. Java rather than camel-csv: a checkpoint needs exact byte offsets of record ends, which a parser
+ * of decoded characters cannot give, and a row that is not valid UTF-8 must be told apart, not patched.
+ * Quotes, commas and line ends are ASCII, so they are found in the bytes without decoding them; a quote
+ * inside an unquoted value, or after a closing quote, is kept as it stands.
+ */
+final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
+
+    /** Longer records are refused: they are nearly always a quote left open that swallows the file. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    private static final byte QUOTE = '"';
+    private static final byte COMMA = ',';
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private final InputStream in;
+    private final byte[] buffer = new byte[64 * 1024];
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private int position;
+    private int limit;
+    /** The object offset of {@code buffer[0]}. */
+    private long bufferOffset;
+    private byte[] value = new byte[1024];
+    private int valueLength;
+    private long number;
+    private CsvRow next;
+    private boolean ended;
+
+    /**
+     * Records of {@code in}, which holds the object's bytes from {@code offset} on; the first record read is
+     * numbered {@code firstNumber}. At offset 0 a UTF-8 byte order mark is skipped.
+     */
+    CsvRecordReader(InputStream in, long offset, long firstNumber) {
+        this.in = in;
+        this.bufferOffset = offset;
+        this.number = firstNumber - 1;
+        if (offset == 0 && fill(UTF8_BOM.length) && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
+            position = UTF8_BOM.length;
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !ended) {
+            next = read();
+            ended = next == null;
+        }
+        return next != null;
+    }
+
+    @Override
+    public CsvRow next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        CsvRow row = next;
+        next = null;
+        return row;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    /** The object offset of the next byte to be read. */
+    long offset() {
+        return bufferOffset + position;
+    }
+
+    private CsvRow read() {
+        skipEmptyLines();
+        if (!fill(1)) {
+            return null;
+        }
+        long start = offset();
+        List<String> values = new ArrayList<>();
+        String encodingError = null;
+        boolean more = true;
+        while (more) {
+            long valueStart = offset();
+            more = readValue(start);
+            String text = decode();
+            if (text == null) {
+                encodingError = "the row is not valid UTF-8 (in the value at byte " + valueStart + " of the file)";
+                text = new String(value, 0, valueLength, StandardCharsets.UTF_8);
+            }
+            values.add(text);
+        }
+        return new CsvRow(++number, values, offset(), encodingError);
+    }
+
+    /** Reads one value into {@link #value}; true when another value of the same record follows. */
+    private boolean readValue(long recordStart) {
+        valueLength = 0;
+        if (fill(1) && buffer[position] == QUOTE) {
+            position++;
+            readQuoted(recordStart);
+        }
+        while (fill(1)) {
+            byte b = buffer[position];
+            if (b == COMMA) {
+                position++;
+                return true;
+            }
+            if (b == LF || b == CR) {
+                endLine();
+                return false;
+            }
+            int end = position;
+            while (end < limit && buffer[end] != COMMA && buffer[end] != LF && buffer[end] != CR) {
+                end++;
+            }
+            append(position, end - position, recordStart);
+            position = end;
+        }
+        return false;
+    }
+
+    private void readQuoted(long recordStart) {
+        long opened = offset() - 1;
+        while (true) {
+            if (!fill(1)) {
+                throw new ImportRejected("the quoted value opened at byte " + opened + " of the file is never closed");
+            }
+            int end = position;
+            while (end < limit && buffer[end] != QUOTE) {
+                end++;
+            }
+            append(position, end - position, recordStart);
+            position = end;
+            if (position == limit) {
+                continue;
+            }
+            position++;
+            if (fill(1) && buffer[position] == QUOTE) {
+                append(position, 1, recordStart);
+                position++;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void skipEmptyLines() {
+        while (fill(1) && (buffer[position] == LF || buffer[position] == CR)) {
+            endLine();
+        }
+    }
+
+    /** Consumes a line end: LF, CRLF, or a lone CR. */
+    private void endLine() {
+        if (buffer[position++] == CR && fill(1) && buffer[position] == LF) {
+            position++;
+        }
+    }
+
+    private void append(int from, int length, long recordStart) {
+        if (offset() - recordStart + length > MAX_RECORD_BYTES) {
+            throw new ImportRejected("row " + (number + 1) + " (at byte " + recordStart + " of the file) is longer than "
+                    + MAX_RECORD_BYTES / (1024 * 1024) + " MB: is a quote left open?");
+        }
+        if (valueLength + length > value.length) {
+            value = Arrays.copyOf(value, Math.max(value.length * 2, valueLength + length));
+        }
+        System.arraycopy(buffer, from, value, valueLength, length);
+        valueLength += length;
+    }
+
+    /** The value as text, or null when its bytes are not UTF-8; ASCII, the usual case, is copied as it is. */
+    private String decode() {
+        for (int i = 0; i < valueLength; i++) {
+            if (value[i] < 0) {
+                try {
+                    CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(value, 0, valueLength));
+                    return chars.toString();
+                } catch (CharacterCodingException e) {
+                    return null;
+                }
+            }
+        }
+        return new String(value, 0, valueLength, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Makes at least {@code wanted} unread bytes available unless the object ends first; false at its end. */
+    private boolean fill(int wanted) {
+        if (limit - position >= wanted) {
+            return true;
+        }
+        if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            bufferOffset += position;
+            limit -= position;
+            position = 0;
+        }
+        try {
+            while (limit < wanted) {
+                int read = in.read(buffer, limit, buffer.length - limit);
+                if (read < 0) {
+                    return false;
+                }
+                limit += read;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,1 @@
+SELECT * FROM jobs WHERE claimed_by = :owner AND status IN (:running)
