@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dromedary.samples.SampleCsv;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.SinkContents;
 import dev.dromedary.testing.RunningDromedary;
 import java.io.IOException;
 import java.io.StringReader;
@@ -66,12 +67,12 @@ class CsvImportIT {
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
 
-        List<CSVRecord> records = parse(csv);
+        List<CSVRecord> records = SinkContents.parse(csv);
         for (int i = 0; i < records.size(); i += 397) {
             assertRowEverywhere(records.get(i));
         }
-        Set<String> facetValues = facetValuesIn(records, List.of("industry", "country", "state", "city", "seniority", "department"));
-        assertThat(filtersData("contact")).isEqualTo(facetValues);
+        Set<String> facetValues = SinkContents.facetValuesIn(records, List.of("industry", "country", "state", "city", "seniority", "department"));
+        assertThat(SinkContents.filtersData(database, "contact")).isEqualTo(facetValues);
 
         JsonNode skipped = imports.importAndWait("imports/contacts-20k.csv", "contact");
         JsonNode forced = imports.importAndWait("imports/contacts-20k.csv", "contact", true);
@@ -85,7 +86,7 @@ class CsvImportIT {
         assertThat(forced.get("job_response").get("rows_imported").asLong()).isEqualTo(20_000);
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
-        assertThat(filtersData("contact")).isEqualTo(facetValues);
+        assertThat(SinkContents.filtersData(database, "contact")).isEqualTo(facetValues);
     }
 
     @Test
@@ -233,7 +234,7 @@ class CsvImportIT {
         JsonNode job = imports.importAndWait("imports/companies.csv", "company");
 
         assertThat(job.get("status").asText()).isEqualTo("completed");
-        List<CSVRecord> records = parse(csv);
+        List<CSVRecord> records = SinkContents.parse(csv);
         CSVRecord record = records.stream().filter(r -> r.get("industries").contains(";")).findFirst().orElseThrow();
         List<String> industries = List.of(record.get("industries").split(";"));
         try (Connection connection = database.dataSource().getConnection();
@@ -245,7 +246,7 @@ class CsvImportIT {
         }
         JsonNode document = imports.document("companies", record.get("uuid"));
         assertThat(document.get("industries")).extracting(JsonNode::asText).containsExactlyElementsOf(industries);
-        assertThat(filtersData("company")).isEqualTo(facetValuesIn(records, List.of("industries", "country", "state", "city")));
+        assertThat(SinkContents.filtersData(database, "company")).isEqualTo(SinkContents.facetValuesIn(records, List.of("industries", "country", "state", "city")));
     }
 
     private void assertFailure(String key, String dataset, String reason) {
@@ -284,37 +285,6 @@ class CsvImportIT {
             assertThat(result.next()).as("a row %s", uuid).isTrue();
             return result.getString(1);
         }
-    }
-
-    private Set<String> filtersData(String dataset) throws Exception {
-        Set<String> values = new TreeSet<>();
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT facet, value FROM filters_data WHERE dataset = ?")) {
-            query.setString(1, dataset);
-            ResultSet result = query.executeQuery();
-            while (result.next()) {
-                values.add(result.getString(1) + "=" + result.getString(2));
-            }
-        }
-        return values;
-    }
-
-    private static Set<String> facetValuesIn(List<CSVRecord> records, List<String> facets) {
-        Set<String> values = new TreeSet<>();
-        for (CSVRecord record : records) {
-            for (String facet : facets) {
-                for (String value : record.get(facet).split(";")) {
-                    if (!value.isBlank()) {
-                        values.add(facet + "=" + value);
-                    }
-                }
-            }
-        }
-        return values;
-    }
-
-    private static List<CSVRecord> parse(String csv) throws IOException {
-        return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(csv)).getRecords();
     }
 
     private static String csv(List<String> header, List<List<String>> rows) {

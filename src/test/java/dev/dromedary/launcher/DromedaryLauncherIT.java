@@ -3,6 +3,7 @@ package dev.dromedary.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dromedary.testing.DromedaryProcess;
 import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @ExtendWith(RealServices.class)
 class DromedaryLauncherIT {
 
-    private static final Duration STARTUP = Duration.ofSeconds(180);
+    private static final Duration STARTUP = DromedaryProcess.STARTUP;
 
     @Test
     void withNothingConfiguredItRunsOnEmbeddedServicesWhoseDataSurvivesARestart() throws Exception {
@@ -50,7 +51,7 @@ class DromedaryLauncherIT {
 
         String uuid;
         String apiKey;
-        try (Launched first = Launched.start(dataDir.resolve("first.log"), env, List.of())) {
+        try (DromedaryProcess first = DromedaryProcess.start(dataDir.resolve("first.log"), env, List.of())) {
             apiKey = first.awaitApiKey(dataDir);
             assertThat(first.output()).contains("Embedded PostgreSQL: jdbc:postgresql://localhost:"
                     + env.get("EMBEDDED_PG_PORT") + "/dromedary  user dromedary  password dromedary");
@@ -70,7 +71,7 @@ class DromedaryLauncherIT {
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
         assertThat(dataDir.resolve("s3/buckets/dromedary/incoming/one.csv")).hasContent(csv.strip());
 
-        try (Launched second = Launched.start(dataDir.resolve("second.log"), env, List.of())) {
+        try (DromedaryProcess second = DromedaryProcess.start(dataDir.resolve("second.log"), env, List.of())) {
             assertThat(second.awaitApiKey(dataDir)).isEqualTo(apiKey);
             JobsApi api = second.api(httpPort, apiKey);
             assertThat(api.status(uuid)).isEqualTo("completed");
@@ -95,7 +96,7 @@ class DromedaryLauncherIT {
                 "HTTP_PORT", String.valueOf(httpPort),
                 "TICKER_INTERVAL_SECONDS", "0.2"));
 
-        try (Launched launched = Launched.start(dataDir.resolve("run.log"), env, List.of("serve"))) {
+        try (DromedaryProcess launched = DromedaryProcess.start(dataDir.resolve("run.log"), env, List.of("serve"))) {
             JobsApi api = launched.api(httpPort, "key-two");
             await().atMost(STARTUP).ignoreExceptions().until(() -> api.list("{}").status() == 200);
             String uuid = api.createJob("noop", "{}");
@@ -128,7 +129,7 @@ class DromedaryLauncherIT {
                 "HTTP_PORT", String.valueOf(httpPort),
                 "TICKER_INTERVAL_SECONDS", "0.2"));
 
-        try (Launched runner = Launched.start(dataDir.resolve("runner.log"), env, List.of("jobs", "first_time"))) {
+        try (DromedaryProcess runner = DromedaryProcess.start(dataDir.resolve("runner.log"), env, List.of("jobs", "first_time"))) {
             await().atMost(STARTUP).ignoreExceptions().until(() ->
                     database.queryLong("SELECT count(*) FROM flyway_schema_history WHERE success") > 0);
             try (var connection = database.dataSource().getConnection();
@@ -159,51 +160,6 @@ class DromedaryLauncherIT {
             return true;
         } catch (ConnectException e) {
             return false;
-        }
-    }
-
-    /** A {@code ./dromedary} process; closing it sends SIGTERM and waits for a clean exit. */
-    private record Launched(Process process, Path log) implements AutoCloseable {
-
-        static Launched start(Path log, Map<String, String> env, List<String> args) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(new java.util.ArrayList<>(List.of("./dromedary")));
-            builder.command().addAll(args);
-            builder.directory(new File(System.getProperty("user.dir")));
-            builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_") || name.startsWith("S3_")
-                    || name.startsWith("AWS_") || name.startsWith("ELASTICSEARCH_") || name.equals("API_KEYS"));
-            builder.environment().putAll(env);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            return new Launched(builder.start(), log);
-        }
-
-        String awaitApiKey(Path dataDir) {
-            Path keyFile = dataDir.resolve("api-key");
-            await().atMost(STARTUP).until(() -> output().contains("Routes startup") || !process.isAlive());
-            assertThat(process.isAlive()).as("dromedary is running; its output:%n%s", output()).isTrue();
-            try {
-                return Files.readString(keyFile).trim();
-            } catch (IOException e) {
-                throw new AssertionError("no API key in " + keyFile, e);
-            }
-        }
-
-        JobsApi api(int port, String key) {
-            return RunningDromedary.apiAt("http://localhost:" + port, key);
-        }
-
-        String output() {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("dromedary stops within a minute of SIGTERM").isTrue();
-            assertThat(output()).contains("shutdown");
         }
     }
 }

@@ -1,0 +1,176 @@
+package dev.dromedary.failures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.DromedaryProcess;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import dev.dromedary.testing.SinkContents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The application process stops in the middle of a 200,000-row import, killed (SIGKILL) or told to stop
+ * (SIGTERM), and another instance finishes the import from its checkpoint: every row of the file lands
+ * exactly once in PostgreSQL, Elasticsearch and the filters table.
+ */
+@ExtendWith(RealServices.class)
+class InstanceStopsMidImportIT {
+
+    private static final String KEY = "stops/contacts-200k.csv";
+    private static final int ROWS = 200_000;
+    private static final List<String> FACETS = List.of("industry", "country", "state", "city", "seniority", "department");
+    private static final Duration LONG = Duration.ofMinutes(5);
+
+    private static List<String> fileKeys;
+    private static Set<String> fileFacetValues;
+
+    @BeforeAll
+    static void uploadTheFile() throws Exception {
+        String csv = ImportFixture.sample("contact", ROWS, 2024);
+        List<CSVRecord> records = SinkContents.parse(csv);
+        fileKeys = records.stream().map(record -> record.get("uuid")).sorted().toList();
+        assertThat(fileKeys).doesNotHaveDuplicates();
+        fileFacetValues = SinkContents.facetValuesIn(records, FACETS);
+        try (var s3 = RealServices.s3Client()) {
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(KEY), RequestBody.fromString(csv));
+        }
+    }
+
+    @Test
+    void anImportKilledMidwayIsResumedAtItsCheckpointByTheNextInstance() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        int port = RunningDromedary.freePort();
+        Path log = Files.createTempFile(Path.of("target"), "killed-", ".log");
+        String uuid;
+        long checkpointRow;
+        try (DromedaryProcess first = DromedaryProcess.start(log,
+                DromedaryProcess.on(database, "killed", port, Map.of("PARALLEL_JOBS", "1")), List.of()).awaitStarted()) {
+            JobsApi api = first.api(port, RunningDromedary.API_KEY);
+            uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + KEY + "\"}");
+            await().atMost(LONG).until(() -> checkpointRow(api.job(uuid)) >= 40_000);
+
+            first.kill();
+
+            checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", uuid);
+            assertThat(checkpointRow).isBetween(40_000L, ROWS - 1L);
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isGreaterThanOrEqualTo(checkpointRow);
+        }
+
+        // the next instance finds the job's lease run out, and its retry runner resumes it
+        try (RunningDromedary next = RunningDromedary.named("next", database)
+                .with("LEASE_SECONDS", 2).with("HEARTBEAT_INTERVAL_SECONDS", 1).start()) {
+            JsonNode job = new ImportFixture(next, database).awaitFinished(uuid);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            assertThat(job.get("claimed_by").asText()).isEqualTo("next");
+            assertThat(job.get("attempts").asInt()).isEqualTo(2);
+            JsonNode response = job.get("job_response");
+            assertThat(response.get("resumed_at_row").asLong()).isEqualTo(checkpointRow + 1);
+            assertThat(response.get("resumed_at_byte").asLong()).isPositive();
+            assertThat(response.get("messages").asText()).contains("resumed at row " + (checkpointRow + 1));
+            assertThat(response.get("rows_read").asLong()).isEqualTo(ROWS);
+            assertThat(response.get("rows_imported").asLong()).isEqualTo(ROWS);
+            assertEveryRowOnceEverywhere(database, next);
+            assertThat(transitions(database, uuid)).containsExactly(
+                    "null>open", "open>in_queue", "in_queue>processing", "processing>failed", "failed>retry_in_queued",
+                    "retry_in_queued>retrying", "retrying>completed");
+        }
+    }
+
+    @Test
+    void onSigtermQueuedJobsGoBackAndTheRunningImportIsHandedBackAtACheckpointForAnotherInstance() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        int port = RunningDromedary.freePort();
+        Path log = Files.createTempFile(Path.of("target"), "terminated-", ".log");
+        String importUuid;
+        List<String> queued = new ArrayList<>();
+        try (DromedaryProcess first = DromedaryProcess.start(log, DromedaryProcess.on(database, "terminated", port,
+                Map.of("PARALLEL_JOBS", "1", "SHUTDOWN_GRACE_SECONDS", "20")), List.of()).awaitStarted()) {
+            JobsApi api = first.api(port, RunningDromedary.API_KEY);
+            importUuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + KEY + "\"}");
+            await().atMost(LONG).until(() -> checkpointRow(api.job(importUuid)) >= 20_000);
+            for (int i = 0; i < 3; i++) {
+                queued.add(api.createJob("noop", "{}"));
+            }
+            await().until(() -> queued.stream().allMatch(uuid -> api.status(uuid).equals("in_queue")));
+
+            long stopping = System.nanoTime();
+            assertThat(first.terminate(Duration.ofSeconds(30))).as("stopped within the grace period").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(20));
+            assertThat(first.output()).contains("Job " + importUuid + " (insert_csv_file): Handed back at its checkpoint after row");
+        }
+
+        for (String uuid : queued) {
+            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'open' "
+                    + "AND claimed_by IS NULL AND attempts = 0", uuid)).as("job %s", uuid).isEqualTo(1);
+        }
+        long checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", importUuid);
+        assertThat(checkpointRow).isBetween(20_000L, ROWS - 1L);
+        assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'open' AND attempts = 0 "
+                + "AND job_response->>'messages' LIKE 'Handed back at its checkpoint after row ' || rows_read || ' %'", importUuid))
+                .isEqualTo(1);
+        // every batch up to the checkpoint was committed before the hand-back, and none after it began
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(checkpointRow);
+
+        try (RunningDromedary other = RunningDromedary.named("other", database).start()) {
+            ImportFixture imports = new ImportFixture(other, database);
+            JsonNode job = imports.awaitFinished(importUuid);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            assertThat(job.get("claimed_by").asText()).isEqualTo("other");
+            assertThat(job.get("attempts").asInt()).isEqualTo(1);
+            assertThat(job.get("job_response").get("resumed_at_row").asLong()).isEqualTo(checkpointRow + 1);
+            assertEveryRowOnceEverywhere(database, other);
+            for (String uuid : queued) {
+                assertThat(imports.awaitFinished(uuid).get("status").asText()).isEqualTo("completed");
+            }
+            assertThat(transitions(database, importUuid)).containsExactly(
+                    "null>open", "open>in_queue", "in_queue>processing", "processing>open", "open>in_queue",
+                    "in_queue>processing", "processing>completed");
+        }
+    }
+
+    private static long checkpointRow(JsonNode job) {
+        return job.path("progress").path("checkpoint").path("rows_read").asLong();
+    }
+
+    private static void assertEveryRowOnceEverywhere(RealServices.TestDatabase database, RunningDromedary dromedary)
+            throws Exception {
+        assertThat(SinkContents.keys(database, "contacts")).isEqualTo(fileKeys);
+        assertThat(new ImportFixture(dromedary, database).documents("contacts")).isEqualTo(ROWS);
+        assertThat(SinkContents.filtersData(database, "contact")).isEqualTo(fileFacetValues);
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letters")).isZero();
+    }
+
+    private static List<String> transitions(RealServices.TestDatabase database, String uuid) throws Exception {
+        List<String> transitions = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT from_status, to_status FROM job_transitions WHERE job_uuid = ?::uuid ORDER BY id")) {
+            query.setString(1, uuid);
+            ResultSet result = query.executeQuery();
+            while (result.next()) {
+                transitions.add(result.getString(1) + ">" + result.getString(2));
+            }
+        }
+        return transitions;
+    }
+}
