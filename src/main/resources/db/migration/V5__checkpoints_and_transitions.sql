@@ -10,14 +10,16 @@ CREATE TABLE job_transitions (
     to_status   text        NOT NULL,
     instance    text,
     attempts    integer     NOT NULL,
+    run_after   timestamptz,
     at          timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX job_transitions_by_job ON job_transitions (job_uuid, id);
 
 CREATE FUNCTION record_job_transition() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO job_transitions (job_uuid, from_status, to_status, instance, attempts)
-    VALUES (NEW.uuid, CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END, NEW.status, NEW.claimed_by, NEW.attempts);
+    INSERT INTO job_transitions (job_uuid, from_status, to_status, instance, attempts, run_after)
+    VALUES (NEW.uuid, CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END, NEW.status, NEW.claimed_by, NEW.attempts,
+            NEW.run_after);
     RETURN NULL;
 END $$;
 

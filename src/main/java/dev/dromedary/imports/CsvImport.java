@@ -96,6 +96,7 @@ public final class CsvImport {
         if (!Boolean.TRUE.equals(data.get("force"))) {
             run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
         }
+        exchange.getMessage().setHeader("ResumeAfterRow", 0L);
         JsonNode saved = exchange.getMessage().getHeader(JobExecution.JOB_CHECKPOINT, JsonNode.class);
         if (saved != null && run.importedBefore == null) {
             Checkpoint checkpoint = json.treeToValue(saved, Checkpoint.class);
