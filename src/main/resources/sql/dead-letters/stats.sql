@@ -1,6 +1,8 @@
--- How many dead letters, by job and by reason (the error without its values: "'x' is not a whole number").
+-- How many dead letters, by job and by reason: the error without the value it quotes ("'x' is not a whole
+-- number (…)") or without its cause ("batch N (rows N-N) failed after N redeliveries"), numbers as N.
 SELECT job_uuid::text AS job_uuid,
-       regexp_replace(regexp_replace(error, ': .*$', ''), '[0-9]+', 'N', 'g') AS reason,
+       regexp_replace(CASE WHEN error LIKE '''%' THEN regexp_replace(error, ': ''.*$', '')
+                           ELSE regexp_replace(error, ': .*$', '') END, '[0-9]+', 'N', 'g') AS reason,
        count(*) AS count,
        count(*) FILTER (WHERE reprocessed_at IS NULL) AS waiting
 FROM dead_letters

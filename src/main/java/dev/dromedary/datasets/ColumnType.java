@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ public enum ColumnType {
                 try {
                     return Long.parseLong(cell);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("is not a whole number");
+                    return parseGroupedLong(cell);
                 }
             case DATE:
                 return parseDate(cell);
@@ -79,10 +80,12 @@ public enum ColumnType {
                 List<String> values = new ArrayList<>();
                 for (String value : cell.split(";")) {
                     if (!value.isBlank()) {
-                        values.add(value.strip());
+                        values.add(requireKeywordLength(value.strip()));
                     }
                 }
                 return values;
+            case KEYWORD:
+                return requireKeywordLength(cell);
             default:
                 return cell;
         }
@@ -96,8 +99,55 @@ public enum ColumnType {
         return value instanceof UUID ? value.toString() : value;
     }
 
+    /** Elasticsearch indexes a keyword of at most 32,766 UTF-8 bytes: this many characters always fit. */
+    static final int MAX_KEYWORD_CHARS = 8191;
+
+    private static String requireKeywordLength(String value) {
+        if (value.length() > MAX_KEYWORD_CHARS) {
+            throw new IllegalArgumentException("is " + value.length() + " characters long; a " + "keyword holds at most "
+                    + MAX_KEYWORD_CHARS);
+        }
+        return value;
+    }
+
+    /** A whole number written with thousands separators: 1,234,567 (groups of three digits). */
+    private static Long parseGroupedLong(String cell) {
+        String digits = cell.strip();
+        int start = digits.startsWith("-") || digits.startsWith("+") ? 1 : 0;
+        int firstComma = digits.indexOf(',');
+        boolean grouped = firstComma > start && firstComma - start <= 3 && (digits.length() - firstComma) % 4 == 0;
+        for (int i = firstComma; grouped && i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            grouped = (i - firstComma) % 4 == 0 ? c == ',' : c >= '0' && c <= '9';
+        }
+        if (grouped) {
+            try {
+                return Long.parseLong(digits.replace(",", ""));
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+        }
+        throw new IllegalArgumentException("is not a whole number (digits, or groups of three digits and commas like 1,234,567)");
+    }
+
+    private static final DateTimeFormatter SLASHED_DATE = DateTimeFormatter.ofPattern("uuuu/MM/dd");
+
+    /**
+     * ISO 8601 (a date alone is midnight UTC; a time without offset is UTC; a space may stand for the T),
+     * 2024/05/31, 20240531, or RFC 1123 (Fri, 31 May 2024 12:00:00 GMT). Day-first and month-first dates
+     * (05/31/2024, 31.05.2024) are refused: within one file they cannot be told apart reliably.
+     */
     private static OffsetDateTime parseDate(String cell) {
         try {
+            if (cell.length() == 10 && cell.charAt(4) == '/') {
+                return LocalDate.parse(cell, SLASHED_DATE).atStartOfDay().atOffset(ZoneOffset.UTC);
+            }
+            if (cell.length() == 8 && Character.isDigit(cell.charAt(0))) {
+                return LocalDate.parse(cell, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay().atOffset(ZoneOffset.UTC);
+            }
+            if (!cell.isEmpty() && Character.isLetter(cell.charAt(0))) {
+                return OffsetDateTime.parse(cell, DateTimeFormatter.RFC_1123_DATE_TIME);
+            }
             if (cell.length() == 10) {
                 return LocalDate.parse(cell).atStartOfDay().atOffset(ZoneOffset.UTC);
             }
@@ -106,7 +156,8 @@ public enum ColumnType {
             boolean hasOffset = last == 'Z' || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
             return hasOffset ? OffsetDateTime.parse(iso) : LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("is not a date or time in ISO 8601 form (2024-05-31 or 2024-05-31T12:00:00Z)");
+            throw new IllegalArgumentException("is not a date or time in a form read without doubt: 2024-05-31, "
+                    + "2024-05-31T12:00:00Z, 2024-05-31 12:00:00, 2024/05/31, 20240531 or Fri, 31 May 2024 12:00:00 GMT");
         }
     }
 }

@@ -144,7 +144,8 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         long opened = offset() - 1;
         while (true) {
             if (!fill(1)) {
-                throw new ImportRejected("the quoted value opened at byte " + opened + " of the file is never closed");
+                throw new ImportRejected("row " + (number + 1) + " opens a quoted value at byte " + opened
+                        + " of the file that is never closed");
             }
             int end = position;
             while (end < limit && buffer[end] != QUOTE) {

@@ -110,11 +110,11 @@ class CsvImportIT {
                 }
                 case 1 -> {
                     row.set(columns.indexOf("employees_count"), "many");
-                    spoiled.put(rowNumber, "'employees_count' is not a whole number: 'many'");
+                    spoiled.put(rowNumber, "'employees_count' is not a whole number (digits, or groups of three digits and commas like 1,234,567): 'many'");
                 }
                 case 2 -> {
                     row.set(columns.indexOf("created_at"), "yesterday");
-                    spoiled.put(rowNumber, "'created_at' is not a date or time in ISO 8601 form");
+                    spoiled.put(rowNumber, "'created_at' is not a date or time in a form read without doubt");
                 }
                 case 3 -> {
                     row.set(columns.indexOf("uuid"), "");
@@ -163,7 +163,7 @@ class CsvImportIT {
         assertThat(stats.get("total").asLong()).isEqualTo(37);
         assertThat(stats.get("waiting").asLong()).isEqualTo(37);
         assertThat(stats.get("by_job").get(jobUuid).asLong()).isEqualTo(37);
-        assertThat(stats.get("by_reason").get("'employees_count' is not a whole number").asLong())
+        assertThat(stats.get("by_reason").get("'employees_count' is not a whole number (digits, or groups of three digits and commas like N,N,N)").asLong())
                 .isEqualTo(spoiled.values().stream().filter(reason -> reason.startsWith("'employees_count'")).count());
         assertThat(stats.get("by_reason").get("the key 'uuid' is empty").asLong())
                 .isEqualTo(spoiled.values().stream().filter(reason -> reason.equals("the key 'uuid' is empty")).count());

@@ -63,7 +63,7 @@ class CsvRecordReaderTest {
     void aQuoteNeverClosedIsSaidWhereItOpened() {
         assertThatThrownBy(() -> read("a,b\n1,\"open\n2,3\n"))
                 .isInstanceOf(ImportRejected.class)
-                .hasMessage("the quoted value opened at byte 6 of the file is never closed");
+                .hasMessage("row 1 opens a quoted value at byte 6 of the file that is never closed");
     }
 
     @Test

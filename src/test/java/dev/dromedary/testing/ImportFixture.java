@@ -85,10 +85,29 @@ public final class ImportFixture {
         return found.path("found").asBoolean() ? found.get("_source") : null;
     }
 
+    /** Deletes these documents of the dataset's index (the test cluster has no delete-by-query). */
+    public void deleteDocuments(String index, List<String> ids) {
+        StringBuilder bulk = new StringBuilder();
+        ids.forEach(id -> bulk.append("{\"delete\": {\"_id\": \"").append(id).append("\"}}\n"));
+        JsonNode answer = elasticsearch("POST", "/" + indexPrefix + index + "/_bulk?refresh=true", bulk.toString());
+        if (!answer.has("items")) {
+            throw new IllegalStateException("documents of " + index + " not deleted: " + answer);
+        }
+    }
+
     private static JsonNode elasticsearch(String method, String path) {
+        return elasticsearch(method, path, null);
+    }
+
+    private static JsonNode elasticsearch(String method, String path, String json) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(RealServices.elasticsearchUrl() + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RealServices.elasticsearchUrl() + path));
+            if (json == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,295 @@
+package dev.dromedary.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import dev.dromedary.testing.SinkContents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The files of {@code src/test/resources/bad-input}, each of which breaks a naive loader: what each leaves
+ * in PostgreSQL, Elasticsearch, the filters table and the dead letters, and what its job says.
+ */
+@ExtendWith(RealServices.class)
+class BadInputCorpusIT {
+
+    private static RealServices.TestDatabase database;
+    private static RunningDromedary dromedary;
+    private static ImportFixture imports;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = RealServices.freshDatabase();
+        dromedary = RunningDromedary.named("corpus", database).start();
+        imports = new ImportFixture(dromedary, database);
+    }
+
+    @AfterAll
+    static void stop() {
+        dromedary.close();
+    }
+
+    @BeforeEach
+    void emptySinks() throws Exception {
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("TRUNCATE contacts, filters_data, dead_letters");
+        }
+        imports.deleteDocuments("contacts", IntStream.rangeClosed(1, 20).mapToObj(BadInputCorpusIT::uuid).toList());
+    }
+
+    @Test
+    void anEmptyFileFailsItsJobSayingSoAndLandsNothing() throws Exception {
+        JsonNode job = run("empty.csv");
+
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText()).isEqualTo("the file is empty: it has no header row");
+        assertNothingLanded();
+    }
+
+    @Test
+    void aHeaderWithoutRowsCompletesWithNothingToImport() throws Exception {
+        JsonNode job = run("header-only.csv");
+
+        assertCompleted(job, 0, 0, 0);
+        assertThat(job.get("job_response").get("messages").asText()).isEqualTo("Imported 0 of 0 rows into contact");
+        assertNothingLanded();
+    }
+
+    @Test
+    void aByteOrderMarkAndCrlfLineEndsAreReadAsText() throws Exception {
+        JsonNode job = run("bom-crlf.csv");
+
+        assertCompleted(job, 2, 2, 0);
+        assertThat(row(1)).containsEntry("first_name", "Ada").containsEntry("country", "GB");
+        assertThat(document(1).get("first_name").asText()).isEqualTo("Ada");
+        assertThat(row(2)).containsEntry("last_name", "Turing").containsEntry("employees_count", "7");
+        assertThat(SinkContents.filtersData(database, "contact")).containsExactly("country=GB");
+    }
+
+    @Test
+    void quotedCommasQuotesNewlinesAndSpacesAreKeptAsWritten() throws Exception {
+        JsonNode job = run("quoted.csv");
+
+        assertCompleted(job, 3, 3, 0);
+        assertThat(row(1)).containsEntry("first_name", "Mary, Jr.").containsEntry("last_name", "O\"Brien");
+        assertThat(row(2)).containsEntry("first_name", "Line\none").containsEntry("last_name", "Line\r\ntwo")
+                .containsEntry("country", null);
+        assertThat(row(3)).containsEntry("first_name", "  spaced  ").containsEntry("last_name", ",")
+                .containsEntry("employees_count", null);
+        assertThat(document(2).get("last_name").asText()).isEqualTo("Line\r\ntwo");
+        assertThat(SinkContents.filtersData(database, "contact")).containsExactly("country=IE", "country=US");
+    }
+
+    @Test
+    void raggedRowsAreDeadLettersWithTheirNumbersAndTheRestLands() throws Exception {
+        JsonNode job = run("ragged.csv");
+
+        assertCompleted(job, 4, 2, 2);
+        assertThat(deadLetters(job)).containsExactly(
+                entry(2L, "the row has 3 values where the header has 7 columns"),
+                entry(3L, "the row has 8 values where the header has 7 columns"));
+        assertThat(keys()).containsExactly(1, 4);
+        assertThat(imports.documents("contacts")).isEqualTo(2);
+    }
+
+    @Test
+    void aMegabyteValueLandsInATextColumnAndIsRefusedByAKeywordColumn() throws Exception {
+        String megabyte = "x".repeat(1024 * 1024);
+        imports.upload("bad-input/megabyte.csv", "uuid,first_name,email\n" + uuid(1) + ",\"" + megabyte + "\",a@example.com\n"
+                + uuid(2) + ",Bo,\"" + megabyte + "\"\n");
+        JsonNode job = imports.importAndWait("bad-input/megabyte.csv", "contact");
+
+        assertCompleted(job, 2, 1, 1);
+        assertThat(row(1).get("first_name")).hasSize(1024 * 1024);
+        assertThat(document(1).get("first_name").asText()).hasSize(1024 * 1024);
+        assertThat(deadLetters(job)).containsExactly(
+                entry(2L, "'email' is 1048576 characters long; a keyword holds at most 8191: '" + megabyte + "'"));
+    }
+
+    @Test
+    void aRowThatIsNotUtf8IsADeadLetterAndTheOthersLand() throws Exception {
+        JsonNode job = run("invalid-utf8.csv");
+
+        assertCompleted(job, 3, 2, 1);
+        assertThat(deadLetters(job)).containsExactly(
+                entry(2L, "the row is not valid UTF-8 (in the value at byte 187 of the file)"));
+        assertThat(row(3)).containsEntry("first_name", "Zoë").containsEntry("last_name", "Ångström");
+        assertThat(document(3).get("last_name").asText()).isEqualTo("Ångström");
+        assertThat(keys()).containsExactly(1, 3);
+    }
+
+    @Test
+    void numbersWithThousandsSeparatorsAreReadAndOtherFormsAreRefused() throws Exception {
+        JsonNode job = run("thousands.csv");
+
+        assertCompleted(job, 5, 3, 2);
+        assertThat(row(1)).containsEntry("employees_count", "1234");
+        assertThat(row(2)).containsEntry("employees_count", "12345678");
+        assertThat(row(3)).containsEntry("employees_count", "-4000");
+        assertThat(document(2).get("employees_count").asLong()).isEqualTo(12_345_678);
+        String reason = "'employees_count' is not a whole number (digits, or groups of three digits and commas like 1,234,567)";
+        assertThat(deadLetters(job)).containsExactly(entry(4L, reason + ": '1,23'"), entry(5L, reason + ": '1.5'"));
+    }
+
+    @Test
+    void datesInUnambiguousFormsAreReadAndDayOrMonthFirstOnesAreRefused() throws Exception {
+        JsonNode job = run("dates.csv");
+
+        assertCompleted(job, 11, 8, 3);
+        Map<Integer, String> expected = new LinkedHashMap<>();
+        expected.put(1, "2024-05-31T00:00:00Z");
+        expected.put(2, "2024-05-31T12:30:00Z");
+        expected.put(3, "2024-05-31T12:30:00Z");
+        expected.put(4, "2024-05-31T12:30:00Z");
+        expected.put(5, "2024-05-31T12:30:00.250Z");
+        expected.put(6, "2024-05-31T00:00:00Z");
+        expected.put(7, "2024-05-31T00:00:00Z");
+        expected.put(8, "2024-05-31T12:30:00Z");
+        for (Map.Entry<Integer, String> date : expected.entrySet()) {
+            assertThat(createdAt(date.getKey())).as("row %d", date.getKey()).isEqualTo(date.getValue());
+            assertThat(document(date.getKey()).get("created_at").asText()).as("document %d", date.getKey()).isEqualTo(date.getValue());
+        }
+        assertThat(deadLetters(job)).containsOnlyKeys(9L, 10L, 11L)
+                .allSatisfy((row, error) -> assertThat(error).startsWith("'created_at' is not a date or time in a form read without doubt"));
+    }
+
+    @Test
+    void aKeyRepeatedInTheFileKeepsItsLastRowAndIsCounted() throws Exception {
+        JsonNode job = run("duplicate-keys.csv");
+
+        assertCompleted(job, 4, 2, 0);
+        assertThat(job.get("job_response").get("rows_duplicate").asLong()).isEqualTo(2);
+        assertThat(job.get("job_response").get("messages").asText())
+                .contains("2 rows had the key of an earlier row of their batch, and the last of them won");
+        assertThat(row(1)).containsEntry("first_name", "Last").containsEntry("email", "v3@example.com");
+        assertThat(document(1).get("first_name").asText()).isEqualTo("Last");
+        assertThat(imports.documents("contacts")).isEqualTo(2);
+    }
+
+    @Test
+    void aHeaderWithoutTheKeyColumnFailsTheJobSayingSo() throws Exception {
+        JsonNode job = run("missing-key.csv");
+
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
+                .isEqualTo("the header has no 'uuid' column, which identifies each contact row");
+        assertNothingLanded();
+    }
+
+    @Test
+    void aHeaderInAnotherOrderAndCaseMapsEachColumnByName() throws Exception {
+        JsonNode job = run("reordered-header.csv");
+
+        assertCompleted(job, 1, 1, 0);
+        assertThat(row(1)).containsEntry("first_name", "Ada").containsEntry("last_name", "Lovelace")
+                .containsEntry("email", "ada@example.com").containsEntry("country", "GB");
+        assertThat(document(1).get("email").asText()).isEqualTo("ada@example.com");
+    }
+
+    @Test
+    void aQuoteNeverClosedFailsTheJobNamingTheRowAndByte() throws Exception {
+        JsonNode job = run("unclosed-quote.csv");
+
+        assertThat(job.get("status").asText()).isEqualTo("failed");
+        assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
+                .isEqualTo("row 2 opens a quoted value at byte 187 of the file that is never closed");
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letters")).isZero();
+    }
+
+    private JsonNode run(String file) {
+        try (InputStream in = getClass().getResourceAsStream("/bad-input/" + file)) {
+            imports.upload("bad-input/" + file, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return imports.importAndWait("bad-input/" + file, "contact");
+    }
+
+    private static void assertCompleted(JsonNode job, long read, long imported, long failed) {
+        assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+        JsonNode response = job.get("job_response");
+        assertThat(response.get("rows_read").asLong()).isEqualTo(read);
+        assertThat(response.get("rows_imported").asLong()).isEqualTo(imported);
+        assertThat(response.get("rows_failed").asLong()).isEqualTo(failed);
+    }
+
+    private static void assertNothingLanded() throws Exception {
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isZero();
+        assertThat(imports.documents("contacts")).isZero();
+        assertThat(database.queryLong("SELECT count(*) FROM filters_data")).isZero();
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letters")).isZero();
+    }
+
+    private static String uuid(int n) {
+        return String.format("00000000-0000-4000-8000-%012d", n);
+    }
+
+    private static JsonNode document(int n) {
+        JsonNode document = imports.document("contacts", uuid(n));
+        assertThat(document).as("document %s", uuid(n)).isNotNull();
+        return document;
+    }
+
+    private static java.util.List<Integer> keys() throws Exception {
+        return SinkContents.keys(database, "contacts").stream()
+                .map(key -> Integer.parseInt(key.substring(key.lastIndexOf('-') + 1))).toList();
+    }
+
+    private static Map<String, String> row(int n) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT * FROM contacts WHERE uuid = ?::uuid")) {
+            query.setString(1, uuid(n));
+            ResultSet result = query.executeQuery();
+            assertThat(result.next()).as("a row %s", uuid(n)).isTrue();
+            Map<String, String> row = new TreeMap<>();
+            for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                row.put(result.getMetaData().getColumnName(i), result.getString(i));
+            }
+            return row;
+        }
+    }
+
+    private static String createdAt(int n) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT created_at FROM contacts WHERE uuid = ?::uuid")) {
+            query.setString(1, uuid(n));
+            ResultSet result = query.executeQuery();
+            assertThat(result.next()).as("a row %s", uuid(n)).isTrue();
+            return result.getObject(1, OffsetDateTime.class).toInstant().toString();
+        }
+    }
+
+    private static Map<Long, String> deadLetters(JsonNode job) throws Exception {
+        Map<Long, String> letters = new TreeMap<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT row_number, error FROM dead_letters WHERE job_uuid = ?::uuid AND reprocessed_at IS NULL")) {
+            query.setString(1, job.get("uuid").asText());
+            ResultSet result = query.executeQuery();
+            while (result.next()) {
+                letters.put(result.getLong(1), result.getString(2));
+            }
+        }
+        return letters;
+    }
+}
