@@ -77,7 +77,7 @@ class InstanceStopsMidImportIT {
         // the next instance finds the job's lease run out, and its retry runner resumes it
         try (RunningDromedary next = RunningDromedary.named("next", database)
                 .with("LEASE_SECONDS", 2).with("HEARTBEAT_INTERVAL_SECONDS", 1).start()) {
-            JsonNode job = new ImportFixture(next, database).awaitFinished(uuid);
+            JsonNode job = new ImportFixture(next, database).awaitSettled(uuid);
 
             assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
             assertThat(job.get("claimed_by").asText()).isEqualTo("next");
@@ -132,7 +132,7 @@ class InstanceStopsMidImportIT {
 
         try (RunningDromedary other = RunningDromedary.named("other", database).start()) {
             ImportFixture imports = new ImportFixture(other, database);
-            JsonNode job = imports.awaitFinished(importUuid);
+            JsonNode job = imports.awaitSettled(importUuid);
 
             assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
             assertThat(job.get("claimed_by").asText()).isEqualTo("other");

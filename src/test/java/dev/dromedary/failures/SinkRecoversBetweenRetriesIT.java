@@ -53,8 +53,7 @@ class SinkRecoversBetweenRetriesIT {
                     .contains("relation \"contacts\" does not exist");
             assertThat(secondFailure.get("job_response").get("messages").asText())
                     .isEqualTo("Job failed on attempt 2; retrying in " + 2 * RETRY_INTERVAL + " s");
-            await().atMost(Duration.ofSeconds(60)).until(() -> !dromedary.api().status(uuid).equals("failed"));
-            JsonNode job = imports.awaitFinished(uuid);
+            JsonNode job = imports.awaitSettled(uuid);
             assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
             assertThat(job.get("attempts").asInt()).isEqualTo(3);
             assertThat(job.get("job_response").get("rows_imported").asLong()).isEqualTo(3_000);

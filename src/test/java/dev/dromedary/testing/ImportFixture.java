@@ -69,6 +69,16 @@ public final class ImportFixture {
         return api.job(uuid);
     }
 
+    /** Waits until the job has ended for good: completed, cancelled, or failed with no retry to come. */
+    public JsonNode awaitSettled(String uuid) {
+        await().atMost(Duration.ofMinutes(5)).until(() -> {
+            JsonNode job = api.job(uuid);
+            String status = job.get("status").asText();
+            return List.of("completed", "cancelled").contains(status) || status.equals("failed") && job.get("run_after").isNull();
+        });
+        return api.job(uuid);
+    }
+
     public JobsApi api() {
         return api;
     }
