@@ -13,6 +13,7 @@ import dev.dromedary.datasets.Datasets;
 import dev.dromedary.embedded.Ports;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
+import dev.dromedary.inbox.S3Inbox;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.ImportedObjects;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
@@ -21,6 +22,7 @@ import dev.dromedary.sinks.PostgresUpsertSink;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
@@ -95,6 +97,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("dataSource", database.dataSource());
         registry.bind("s3Client", s3);
+        S3Presigner s3Presigner = services.s3().presigner();
+        registry.bind("s3Presigner", s3Presigner);
+        stopWithContext(context, "S3 presigner", s3Presigner::close);
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
@@ -110,6 +115,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
         registry.bind("facetValues", new FacetValues());
         registry.bind("jobStore", jobStore);
+        registry.bind("s3Inbox", new S3Inbox(jobStore, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),
+                settings.text("INBOX_PREFIX"), settings.text("INBOX_PROCESSED_PREFIX"), settings.text("INBOX_FAILED_PREFIX"),
+                settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT")));
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),

@@ -15,6 +15,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The PostgreSQL, S3 and Elasticsearch this instance works with: the ones the settings name, or embedded
@@ -39,6 +41,16 @@ final class Services implements AutoCloseable {
             var builder = S3Client.builder().region(Region.of(region)).credentialsProvider(credentials());
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
+            }
+            return builder.build();
+        }
+
+        /** Signs URLs that let a client without credentials put an object (path-style, as the client). */
+        S3Presigner presigner() {
+            var builder = S3Presigner.builder().region(Region.of(region)).credentialsProvider(credentials());
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint)
+                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
             }
             return builder.build();
         }

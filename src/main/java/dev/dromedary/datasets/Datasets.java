@@ -56,6 +56,10 @@ public final class Datasets {
         return dataset;
     }
 
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
     public List<String> names() {
         return List.copyOf(byName.keySet());
     }
