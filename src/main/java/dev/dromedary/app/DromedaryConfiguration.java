@@ -14,6 +14,9 @@ import dev.dromedary.embedded.Ports;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
 import dev.dromedary.inbox.S3Inbox;
+import dev.dromedary.schedules.ClusteredScheduler;
+import dev.dromedary.schedules.Schedule;
+import dev.dromedary.schedules.Schedules;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.ImportedObjects;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
@@ -33,6 +36,10 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.Scheduler;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.Registry;
@@ -127,6 +134,27 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
         }
 
+        Schedules schedules = Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore,
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"));
+        registry.bind("schedules", schedules);
+        if (!schedules.recurring().isEmpty()) {
+            Scheduler scheduler = ClusteredScheduler.create(database.dataSource(), instanceId,
+                    settings.integer("SCHEDULE_MISFIRE_GRACE_SECONDS"));
+            context.getComponent("quartz", QuartzComponent.class).setScheduler(scheduler);
+            stopWithContext(context, "Quartz scheduler", () -> scheduler.shutdown(true));
+        }
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // routes are added once the context has started, below
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                addScheduleRoutes(started, schedules, jobTypes);
+            }
+        });
+
         handBackQueuedJobs(jobStore, "left by an earlier run of");
         // as soon as the context begins to stop, before its routes do: running imports stop at their next checkpoint
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
@@ -146,6 +174,23 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                         + " stopped before the job ended (SHUTDOWN_GRACE_SECONDS); it goes on from its checkpoint, or starts again");
             }
         });
+    }
+
+    /** A route per schedule, from the templates of routes/schedules.camel.yaml, once the job routes are loaded. */
+    private static void addScheduleRoutes(CamelContext context, Schedules schedules, JobTypes jobTypes) throws Exception {
+        List<String> unknown = schedules.unknownJobTypes(jobTypes.names());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("SCHEDULES_FILE names job types that no route runs: " + unknown
+                    + "; the job types are " + jobTypes.names());
+        }
+        for (Schedule schedule : schedules.recurring()) {
+            TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-" + schedule.name())
+                    .parameters(Schedules.templateParameters(schedule)).add();
+        }
+        for (Schedule schedule : schedules.oneOffs()) {
+            TemplatedRouteBuilder.builder(context, "one-off-schedule").routeId("schedule-" + schedule.name())
+                    .parameters(Schedules.templateParameters(schedule)).add();
+        }
     }
 
     private static void handBackQueuedJobs(JobStore jobStore, String which) {

@@ -1,0 +1,113 @@
+package dev.dromedary.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.dromedary.testing.DromedaryProcess;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/** Schedules on several instances: each fire time makes one job, fired by one instance. */
+@ExtendWith(RealServices.class)
+class ClusteredSchedulesIT {
+
+    private static final Pattern FIRED = Pattern.compile("Schedule every-2s (?:made job \\S+ \\(noop\\) for (\\S+)"
+            + "|: job \\S+ was made already \\(schedule:every-2s:(\\S+)\\))");
+
+    @Test
+    void aCronScheduleFiringEveryTwoSecondsOnTwoInstancesForAMinuteMakesOneJobPerFireTimeAndSurvivesOneStopping() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Path schedules = Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml");
+        Files.writeString(schedules, """
+                schedules:
+                  - name: every-2s
+                    cron: "*/2 * * * * ?"
+                    job_type: noop
+                  - name: welcome
+                    once: v1
+                    job_type: noop
+                """);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(Schedules.class);
+        logger.addAppender(log);
+        Path processLog = Files.createTempFile(Path.of("target"), "scheduled-", ".log");
+        int port = RunningDromedary.freePort();
+        Instant bothRunning;
+        Instant firstStopped;
+        Instant secondStopped;
+        // the instance that starts first tends to take every fire time; it is the one stopped midway
+        RunningDromedary a = RunningDromedary.named("sched-a", database).with("SCHEDULES_FILE", schedules).start();
+        try (DromedaryProcess b = DromedaryProcess.start(processLog, DromedaryProcess.on(database, "sched-b", port,
+                Map.of("SCHEDULES_FILE", schedules.toString())), List.of()).awaitStarted()) {
+            try {
+                bothRunning = Instant.now();
+                await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(40)).until(() -> true);
+            } finally {
+                a.close();
+                logger.detachAppender(log);
+            }
+            firstStopped = Instant.now();
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(20)).until(() -> true);
+            secondStopped = Instant.now();
+        } finally {
+            a.close();
+        }
+        List<Instant> fireTimes = jobFireTimes(database);
+        List<String> firings = new ArrayList<>();
+        log.list.forEach(event -> firings.addAll(fireTimesIn(event.getFormattedMessage())));
+        Files.readAllLines(processLog).forEach(line -> firings.addAll(fireTimesIn(line)));
+
+        List<Instant> minute = fireTimes.stream()
+                .filter(time -> time.isAfter(bothRunning) && time.isBefore(secondStopped.minusSeconds(2))).toList();
+        assertThat(minute.size()).as("fire times in a minute").isBetween(25, 31);
+        for (int i = 1; i < minute.size(); i++) {
+            assertThat(Duration.between(minute.get(i - 1), minute.get(i))).as("after %s", minute.get(i - 1))
+                    .isEqualTo(Duration.ofSeconds(2));
+        }
+        assertThat(firings).as("each fire time fired by one instance, once").doesNotHaveDuplicates()
+                .hasSameSizeAs(fireTimes);
+        List<String> firedByB = new ArrayList<>();
+        Files.readAllLines(processLog).forEach(line -> firedByB.addAll(fireTimesIn(line)));
+        assertThat(firings.size()).as("fired by the in-JVM instance").isGreaterThan(firedByB.size());
+        assertThat(firedByB).as("fire times after the in-JVM instance stopped, fired by the other")
+                .anyMatch(time -> Instant.parse(time).isAfter(firstStopped.plusSeconds(2)));
+        assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE idempotency_key = 'once:welcome:v1'")).isEqualTo(1);
+        assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(fireTimes.size() + 1);
+    }
+
+    private static List<String> fireTimesIn(String line) {
+        Matcher matcher = FIRED.matcher(line);
+        return matcher.find() ? List.of(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)) : List.of();
+    }
+
+    private static List<Instant> jobFireTimes(RealServices.TestDatabase database) throws Exception {
+        List<Instant> times = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             var query = connection.prepareStatement("SELECT substr(idempotency_key, length('schedule:every-2s:') + 1) "
+                     + "FROM jobs WHERE idempotency_key LIKE 'schedule:every-2s:%' ORDER BY 1")) {
+            ResultSet result = query.executeQuery();
+            while (result.next()) {
+                times.add(Instant.parse(result.getString(1)));
+            }
+        }
+        return times;
+    }
+}
