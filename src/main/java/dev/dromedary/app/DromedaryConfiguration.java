@@ -2,6 +2,7 @@ package dev.dromedary.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.api.ApiKeys;
+import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
 import dev.dromedary.db.Database;
@@ -137,6 +138,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         Schedules schedules = Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore,
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"));
         registry.bind("schedules", schedules);
+        registry.bind("instanceView", new InstanceView(instanceId, settings.bool("FIRST_TIME_RUNNER_ENABLED"),
+                settings.bool("RETRY_RUNNER_ENABLED"), settings.bool("INBOX_ENABLED") ? settings.text("INBOX_PREFIX") : null,
+                schedules.names()));
         if (!schedules.recurring().isEmpty()) {
             Scheduler scheduler = ClusteredScheduler.create(database.dataSource(), instanceId,
                     settings.integer("SCHEDULE_MISFIRE_GRACE_SECONDS"));

@@ -27,6 +27,15 @@ public final class Settings {
         return Arrays.stream(text(name).split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
+    /** true or false, as a route's autoStartup reads it. */
+    public boolean bool(String name) {
+        String value = text(name);
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("the setting " + name + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     public int integer(String name) {
         String value = text(name);
         try {

@@ -117,8 +117,8 @@ public final class Schedules {
         return all.stream().filter(Schedule::isOneOff).toList();
     }
 
-    public boolean isEmpty() {
-        return all.isEmpty();
+    public List<String> names() {
+        return all.stream().map(Schedule::name).toList();
     }
 
     /** Every job type a schedule names that is not one of {@code jobTypes}. */

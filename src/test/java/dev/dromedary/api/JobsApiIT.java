@@ -52,6 +52,19 @@ class JobsApiIT {
     }
 
     @Test
+    void theInstanceSaysItsIdAndWhatItRuns() {
+        JobsApi.Response instance = api.send(api.request("/common/instance").GET());
+
+        assertThat(instance.status()).isEqualTo(200);
+        assertThat(instance.body().get("instance_id").asText()).isEqualTo("api-only");
+        assertThat(instance.body().get("first_time_runner").asBoolean()).isFalse();
+        assertThat(instance.body().get("retry_runner").asBoolean()).isFalse();
+        assertThat(instance.body().get("inbox_prefix").asText()).isEqualTo("incoming/");
+        assertThat(instance.body().get("schedules")).isEmpty();
+        assertThat(api.withKey("wrong").send(api.withKey("wrong").request("/common/instance").GET()).status()).isEqualTo(401);
+    }
+
+    @Test
     void aCreatedJobIsListedAndShownAsTheGuideDescribesIt() throws Exception {
         Response created = api.create("""
                 {"job_type": "test_succeed", "job_data": {"name": "Ada"}, "retry_count": 3}""");

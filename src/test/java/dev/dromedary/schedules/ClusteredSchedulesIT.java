@@ -70,7 +70,7 @@ class ClusteredSchedulesIT {
         } finally {
             a.close();
         }
-        List<Instant> fireTimes = jobFireTimes(database);
+        List<Instant> fireTimes = fireTimes(database, "every-2s");
         List<String> firings = new ArrayList<>();
         log.list.forEach(event -> firings.addAll(fireTimesIn(event.getFormattedMessage())));
         Files.readAllLines(processLog).forEach(line -> firings.addAll(fireTimesIn(line)));
@@ -93,16 +93,50 @@ class ClusteredSchedulesIT {
         assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(fireTimes.size() + 1);
     }
 
-    private static List<String> fireTimesIn(String line) {
-        Matcher matcher = FIRED.matcher(line);
-        return matcher.find() ? List.of(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)) : List.of();
+    @Test
+    void aFireTimeMissedWithinTheGraceRunsAfterARestartAndAnOlderOneIsSkipped() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Path schedules = Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml");
+        Files.writeString(schedules, """
+                schedules:
+                  - name: every-15s
+                    cron: "*/15 * * * * ?"
+                    job_type: noop
+                """);
+        RunningDromedary.Builder instance = RunningDromedary.named("misfires", database)
+                .with("SCHEDULES_FILE", schedules).with("SCHEDULE_MISFIRE_GRACE_SECONDS", 8);
+
+        Instant first;
+        try (RunningDromedary running = instance.start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !fireTimes(database, "every-15s").isEmpty());
+            first = fireTimes(database, "every-15s").get(0);
+        }
+        Instant missedWithinGrace = first.plusSeconds(15);
+        awaitClock(missedWithinGrace.plusSeconds(1));
+        try (RunningDromedary running = instance.start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fireTimes(database, "every-15s").contains(missedWithinGrace));
+        }
+        Instant missedBeyondGrace = missedWithinGrace.plusSeconds(15);
+        Instant next = missedBeyondGrace.plusSeconds(15);
+        awaitClock(missedBeyondGrace.plusSeconds(9));
+        try (RunningDromedary running = instance.start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fireTimes(database, "every-15s").contains(next));
+        }
+
+        assertThat(fireTimes(database, "every-15s")).containsExactly(first, missedWithinGrace, next);
     }
 
-    private static List<Instant> jobFireTimes(RealServices.TestDatabase database) throws Exception {
+    private static void awaitClock(Instant time) {
+        await().atMost(Duration.ofSeconds(40)).until(() -> Instant.now().isAfter(time));
+    }
+
+    private static List<Instant> fireTimes(RealServices.TestDatabase database, String schedule) throws Exception {
         List<Instant> times = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
-             var query = connection.prepareStatement("SELECT substr(idempotency_key, length('schedule:every-2s:') + 1) "
-                     + "FROM jobs WHERE idempotency_key LIKE 'schedule:every-2s:%' ORDER BY 1")) {
+             var query = connection.prepareStatement("SELECT substr(idempotency_key, length(?) + 1) FROM jobs "
+                     + "WHERE idempotency_key LIKE ? || '%' ORDER BY 1")) {
+            query.setString(1, "schedule:" + schedule + ":");
+            query.setString(2, "schedule:" + schedule + ":");
             ResultSet result = query.executeQuery();
             while (result.next()) {
                 times.add(Instant.parse(result.getString(1)));
@@ -110,4 +144,10 @@ class ClusteredSchedulesIT {
         }
         return times;
     }
+
+    private static List<String> fireTimesIn(String line) {
+        Matcher matcher = FIRED.matcher(line);
+        return matcher.find() ? List.of(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)) : List.of();
+    }
+
 }
