@@ -1,6 +1,7 @@
 package dev.dromedary.api;
 
 import dev.dromedary.jobs.Job;
+import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.JobStore;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -128,6 +129,7 @@ public final class JobResponses {
         progressView.put("rows_failed", progress.rowsFailed());
         progressView.put("bytes_read", progress.bytesRead());
         progressView.put("bytes_total", progress.bytesTotal());
+        progressView.putAll(speed(job));
         if (job.checkpoint() != null) {
             // where the job would go on if it stopped now: after the last batch that every sink committed
             progressView.put("checkpoint", Map.of("rows_read", job.checkpoint().path("rows_read").asLong(),
@@ -135,6 +137,39 @@ public final class JobResponses {
         }
         view.put("progress", progressView);
         return view;
+    }
+
+    /**
+     * How far and how fast: the share of the input read, rows per second of the current (or last) attempt,
+     * and, while it runs, the seconds left at that speed. Null where the job does not know.
+     */
+    private static Map<String, Object> speed(Job job) {
+        Job.Progress progress = job.progress();
+        Map<String, Object> speed = new LinkedHashMap<>();
+        Long total = progress.bytesTotal();
+        Double percent = null;
+        if (job.status() == JobStatus.COMPLETED) {
+            percent = 100.0;
+        } else if (total != null && total > 0) {
+            percent = Math.min(100.0, Math.round(progress.bytesRead() * 1000.0 / total) / 10.0);
+        }
+        speed.put("percent", percent);
+        Double rowsPerSecond = null;
+        Long secondsLeft = null;
+        if (job.startedAt() != null) {
+            OffsetDateTime end = job.completedAt() != null ? job.completedAt() : OffsetDateTime.now();
+            double seconds = Math.max(0.001, ChronoUnit.MILLIS.between(job.startedAt(), end) / 1000.0);
+            long firstRow = job.checkpoint() == null ? 0 : job.checkpoint().path("attempt_first_row").asLong();
+            long firstByte = job.checkpoint() == null ? 0 : job.checkpoint().path("attempt_first_byte").asLong();
+            rowsPerSecond = Math.round((progress.rowsRead() - firstRow) / seconds * 10) / 10.0;
+            double bytesPerSecond = (progress.bytesRead() - firstByte) / seconds;
+            if (job.completedAt() == null && total != null && bytesPerSecond > 0) {
+                secondsLeft = Math.round((total - progress.bytesRead()) / bytesPerSecond);
+            }
+        }
+        speed.put("rows_per_second", rowsPerSecond);
+        speed.put("seconds_left", secondsLeft);
+        return speed;
     }
 
     private static String timestamp(OffsetDateTime time) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Where an import resumes: the object as it was (ETag), its header, the byte offset after the last batch
- * that every sink committed, and the counts up to there. Kept in {@code jobs.checkpoint}.
+ * that every sink committed, and the counts up to there; and where the attempt that wrote it began, for
+ * its speed. Kept in {@code jobs.checkpoint}.
  */
 public record Checkpoint(
         @JsonProperty("dataset") String dataset,
@@ -16,7 +17,9 @@ public record Checkpoint(
         @JsonProperty("rows_read") long rowsRead,
         @JsonProperty("rows_imported") long rowsImported,
         @JsonProperty("rows_failed") long rowsFailed,
-        @JsonProperty("rows_duplicate") long rowsDuplicate) {
+        @JsonProperty("rows_duplicate") long rowsDuplicate,
+        @JsonProperty("attempt_first_row") long attemptFirstRow,
+        @JsonProperty("attempt_first_byte") long attemptFirstByte) {
 
     /** Whether this checkpoint was taken in an import of the same, unchanged object into the same dataset. */
     boolean fits(String dataset, String etag) {

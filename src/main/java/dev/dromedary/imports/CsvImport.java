@@ -173,7 +173,8 @@ public final class CsvImport {
         run.rowsDuplicate += batch.duplicates();
         long offset = batch.source().get(batch.source().size() - 1).end();
         Checkpoint checkpoint = new Checkpoint(run.dataset.name(), run.etag, run.mapping.header(), offset, run.batches,
-                run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate);
+                run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate,
+                run.resumedFrom == null ? 0 : run.resumedFrom.rowsRead(), run.resumedFrom == null ? 0 : run.resumedFrom.byteOffset());
         if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
                 offset, run.bytesTotal, json.writeValueAsString(checkpoint))) {
             throw new ImportRejected("the job was cancelled or taken over after row " + batch.lastRow());

@@ -7,6 +7,7 @@ import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.NewJob;
 import dev.dromedary.jobs.SqlFile;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -76,8 +77,9 @@ public final class S3Inbox {
             LOG.info("Inbox: s3://{}/{} (ETag {}) is job {} into {}", bucket, object.key(), object.eTag(),
                     created.job().uuid(), dataset);
         } else if (created.job().jobResponse().has("filed_to") && created.job().completedAt() != null
-                && object.lastModified().isAfter(created.job().completedAt().toInstant())) {
-            // the same object put again after its import ended: no new job, but it is filed again
+                && !object.lastModified().isBefore(created.job().completedAt().toInstant().truncatedTo(ChronoUnit.SECONDS))) {
+            // the same object put again after its import ended (S3 times are whole seconds, so one put in that
+            // second counts too; filing an object that is gone already does no harm): no new job, filed again
             jdbc.update(UNFILE, new MapSqlParameterSource("uuid", created.job().uuid()));
         }
     }

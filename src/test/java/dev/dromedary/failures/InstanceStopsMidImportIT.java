@@ -66,6 +66,10 @@ class InstanceStopsMidImportIT {
             JobsApi api = first.api(port, RunningDromedary.API_KEY);
             uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + KEY + "\"}");
             await().atMost(LONG).until(() -> checkpointRow(api.job(uuid)) >= 40_000);
+            JsonNode progress = api.job(uuid).get("progress");
+            assertThat(progress.get("percent").asDouble()).isBetween(10.0, 100.0);
+            assertThat(progress.get("rows_per_second").asDouble()).isPositive();
+            assertThat(progress.get("seconds_left").asLong()).isPositive();
 
             first.kill();
 

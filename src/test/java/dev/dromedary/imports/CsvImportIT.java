@@ -64,6 +64,9 @@ class CsvImportIT {
         assertThat(response.get("rows_failed").asLong()).isZero();
         assertThat(response.get("messages").asText()).isEqualTo("Imported 20000 of 20000 rows into contact");
         assertThat(job.get("progress").get("bytes_read").asLong()).isEqualTo(csv.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(job.get("progress").get("percent").asDouble()).isEqualTo(100.0);
+        assertThat(job.get("progress").get("rows_per_second").asDouble()).isPositive();
+        assertThat(job.get("progress").get("seconds_left").isNull()).isTrue();
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
 
