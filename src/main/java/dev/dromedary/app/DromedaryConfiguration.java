@@ -36,7 +36,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
+import dev.dromedary.observe.JobMetrics;
+import dev.dromedary.observe.ServiceHealthCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -71,6 +79,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             // the HTTP server reports a port in use only in its log, after the routes have started
             Ports.requireFree(settings.integer("HTTP_PORT"), "HTTP_PORT");
         }
+        Ports.requireFree(settings.integer("MANAGEMENT_PORT"), "MANAGEMENT_PORT");
         Services services = Services.connect(settings, dataDir);
         try {
             bindBeans(context, settings, dataDir, instanceId, servesHttp, services);
@@ -111,10 +120,28 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchRestClient", elasticsearchRestClient);
         registry.bind("elasticsearch", elasticsearch);
         registry.bind("datasets", datasets);
-        JobExecution jobExecution = new JobExecution(jobStore, backoff, json);
+        // the registry that camel-micrometer-prometheus serves at /observe/metrics, with Camel's route metrics
+        JobMetrics metrics = new JobMetrics(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class),
+                database.dataSource());
+        registry.bind("jobMetrics", metrics);
+        jobStore.timeClaims(metrics::claimTook);
+        metrics.queueDepth("first_time", () -> queueDepth(context, "first-time-worker"));
+        metrics.queueDepth("retry", () -> queueDepth(context, "retry-worker"));
+        registry.bind("postgresqlHealth", new ServiceHealthCheck("postgresql", () -> {
+            try (Connection connection = database.dataSource().getConnection()) {
+                return connection.getMetaData().getDatabaseProductName() + " " + connection.getMetaData().getDatabaseProductVersion();
+            }
+        }));
+        registry.bind("s3Health", new ServiceHealthCheck("s3", () -> {
+            s3.headBucket(head -> head.bucket(settings.text("S3_BUCKET")));
+            return "bucket " + settings.text("S3_BUCKET");
+        }));
+        registry.bind("elasticsearchHealth", new ServiceHealthCheck("elasticsearch", () ->
+                "cluster " + elasticsearch.cluster().health().status().jsonValue()));
+        JobExecution jobExecution = new JobExecution(jobStore, backoff, json, metrics);
         registry.bind("csvImport", new CsvImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
-                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping));
+                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
@@ -133,6 +160,14 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobResponses", new JobResponses(jobStore));
         if (servesHttp) {
             registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
+            // Camel 4.17 guesses the REST routes' server by port, and guesses 8080 when a management server runs too
+            int httpPort = settings.integer("HTTP_PORT");
+            context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(new VertxPlatformHttpEngine() {
+                @Override
+                public int getServerPort() {
+                    return httpPort;
+                }
+            });
         }
 
         Schedules schedules = Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore,
@@ -141,12 +176,14 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("instanceView", new InstanceView(instanceId, settings.bool("FIRST_TIME_RUNNER_ENABLED"),
                 settings.bool("RETRY_RUNNER_ENABLED"), settings.bool("INBOX_ENABLED") ? settings.text("INBOX_PREFIX") : null,
                 schedules.names()));
+        Scheduler scheduler = null;
         if (!schedules.recurring().isEmpty()) {
-            Scheduler scheduler = ClusteredScheduler.create(database.dataSource(), instanceId,
+            scheduler = ClusteredScheduler.create(database.dataSource(), instanceId,
                     settings.integer("SCHEDULE_MISFIRE_GRACE_SECONDS"));
             context.getComponent("quartz", QuartzComponent.class).setScheduler(scheduler);
-            stopWithContext(context, "Quartz scheduler", () -> scheduler.shutdown(true));
+            stopWithContext(context, "Quartz scheduler", scheduler::shutdown);
         }
+        Scheduler clustered = scheduler;
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -160,12 +197,17 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         });
 
         handBackQueuedJobs(jobStore, "left by an earlier run of");
-        // as soon as the context begins to stop, before its routes do: running imports stop at their next checkpoint
+        // as soon as the context begins to stop, before its routes do: running imports stop at their next
+        // checkpoint, and Quartz fires nothing more here (a fire time it took would meet a stopped route and be
+        // lost; in standby it gives the fire times it took back for the other instances)
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
-            public void notify(CamelEvent event) {
+            public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     jobExecution.stop();
+                    if (clustered != null) {
+                        clustered.standby();
+                    }
                 }
             }
         });
@@ -195,6 +237,11 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             TemplatedRouteBuilder.builder(context, "one-off-schedule").routeId("schedule-" + schedule.name())
                     .parameters(Schedules.templateParameters(schedule)).add();
         }
+    }
+
+    private static int queueDepth(CamelContext context, String workerRoute) {
+        Route route = context.getRoute(workerRoute);
+        return route != null && route.getEndpoint() instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : 0;
     }
 
     private static void handBackQueuedJobs(JobStore jobStore, String which) {

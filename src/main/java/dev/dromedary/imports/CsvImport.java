@@ -5,6 +5,8 @@ import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
+import dev.dromedary.observe.JobMetrics;
+import java.time.Duration;
 import dev.dromedary.sinks.FacetValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class CsvImport {
 
     public static final String RUN = "importRun";
+    private static final String BATCH_STARTED = "batchStarted";
     private static final Logger LOG = LoggerFactory.getLogger(CsvImport.class);
 
     private final Datasets datasets;
@@ -45,13 +48,15 @@ public final class CsvImport {
     private final int maxRedeliveries;
     private final ObjectMapper json;
     private final BooleanSupplier stopping;
+    private final JobMetrics batches;
 
     /**
      * {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent;
      * {@code stopping} says when the instance is stopping, so that the import is handed back at a checkpoint.
      */
     public CsvImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3,
-                     String defaultBucket, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping) {
+                     String defaultBucket, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping,
+                     JobMetrics batches) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.importedObjects = importedObjects;
@@ -60,6 +65,7 @@ public final class CsvImport {
         this.maxRedeliveries = maxRedeliveries;
         this.json = json;
         this.stopping = stopping;
+        this.batches = batches;
     }
 
     /**
@@ -157,6 +163,7 @@ public final class CsvImport {
         ImportRun run = run(exchange);
         @SuppressWarnings("unchecked")
         List<CsvRow> source = exchange.getMessage().getMandatoryBody(List.class);
+        exchange.setProperty(BATCH_STARTED, System.nanoTime());
         return run.mapping.batch(run.jobUuid, ++run.batches, source);
     }
 
@@ -178,6 +185,14 @@ public final class CsvImport {
         if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
                 offset, run.bytesTotal, json.writeValueAsString(checkpoint))) {
             throw new ImportRejected("the job was cancelled or taken over after row " + batch.lastRow());
+        }
+        String dataset = run.dataset.name();
+        batches.rowsWritten("postgresql", dataset, batch.rows().size());
+        batches.rowsWritten("elasticsearch", dataset, batch.rows().size());
+        batches.rowsWritten("dead_letters", dataset, batch.rejected().size());
+        Long started = exchange.getProperty(BATCH_STARTED, Long.class);
+        if (started != null) {
+            batches.batchTook(dataset, Duration.ofNanos(System.nanoTime() - started));
         }
         if (stopping.getAsBoolean()) {
             throw new JobHandedBack("at its checkpoint after row " + run.rowsRead + " (byte " + offset + " of "

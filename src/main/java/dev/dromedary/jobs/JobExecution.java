@@ -36,12 +36,23 @@ public final class JobExecution {
     private final JobStore store;
     private final RetryBackoff backoff;
     private final ObjectMapper json;
+    private final Outcomes outcomes;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public JobExecution(JobStore store, RetryBackoff backoff, ObjectMapper json) {
+    /** What this instance's jobs came to, for its metrics. */
+    public interface Outcomes {
+        void started(String jobType);
+
+        void completed(String jobType);
+
+        void failed(String jobType);
+    }
+
+    public JobExecution(JobStore store, RetryBackoff backoff, ObjectMapper json, Outcomes outcomes) {
         this.store = store;
         this.backoff = backoff;
         this.json = json;
+        this.outcomes = outcomes;
     }
 
     /** From now on no job starts here, and running jobs that can go on elsewhere are handed back at their next checkpoint. */
@@ -80,6 +91,7 @@ public final class JobExecution {
             exchange.getMessage().setHeader(JOB_CHECKPOINT, job.checkpoint());
         }
         exchange.getMessage().setBody(json.convertValue(job.data(), Map.class));
+        outcomes.started(job.jobType());
         LOG.info("Job {} ({}) started, attempt {}", job.uuid(), job.jobType(), job.attempts());
     }
 
@@ -92,7 +104,9 @@ public final class JobExecution {
         }
         String message = exchange.getVariable(MESSAGE, String.class);
         response.put("messages", message != null ? message : "Job completed successfully");
-        record(job, store.complete(job, response), "completed");
+        if (record(job, store.complete(job, response), "completed")) {
+            outcomes.completed(job.jobType());
+        }
     }
 
     public void fail(Exchange exchange) {
@@ -111,6 +125,7 @@ public final class JobExecution {
                 ? "Job failed on attempt " + job.attempts() + "; no retries left"
                 : "Job failed on attempt " + job.attempts() + "; retrying in " + delay + " s");
         if (record(job, store.fail(job, response, delay), "failed")) {
+            outcomes.failed(job.jobType());
             LOG.warn("Job {} ({}) failed: {}", job.uuid(), job.jobType(), error, cause);
         }
     }

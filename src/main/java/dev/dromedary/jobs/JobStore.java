@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.RowMapper;
@@ -52,6 +54,7 @@ public final class JobStore {
     private final ObjectMapper json;
     private final String owner;
     private final RowMapper<Job> rows;
+    private BiConsumer<String, Duration> claimTimes = (runner, took) -> { };
 
     /** {@code owner} is this instance's id, written as the claim owner of the jobs it takes. */
     public JobStore(DataSource dataSource, ObjectMapper json, String owner) {
@@ -59,6 +62,11 @@ public final class JobStore {
         this.json = json;
         this.owner = owner;
         this.rows = this::job;
+    }
+
+    /** Tells {@code listener} how long each claim statement took, by runner (first_time or retry). */
+    public void timeClaims(BiConsumer<String, Duration> listener) {
+        this.claimTimes = listener;
     }
 
     public String owner() {
@@ -211,11 +219,13 @@ public final class JobStore {
 
     private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize) {
         JobTransitions.require(from, to);
+        long start = System.nanoTime();
         List<Job> claimed = jdbc.query(sql, new MapSqlParameterSource()
                 .addValue("from", from.wireName())
                 .addValue("to", to.wireName())
                 .addValue("owner", owner)
                 .addValue("queueSize", queueSize), rows);
+        claimTimes.accept(from == OPEN ? "first_time" : "retry", Duration.ofNanos(System.nanoTime() - start));
         return claimed.stream().sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id)).toList();
     }
 

@@ -45,6 +45,9 @@ public final class ClusteredScheduler {
         quartz.setProperty("org.quartz.scheduler.instanceId", instanceId);
         quartz.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         quartz.setProperty("org.quartz.threadPool.threadCount", "2");
+        // how long an instance that has no trigger to fire waits before it looks again: how soon it takes over
+        // the fire times of an instance that stopped
+        quartz.setProperty("org.quartz.scheduler.idleWaitTime", "2000");
         quartz.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         quartz.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         quartz.setProperty("org.quartz.jobStore.dataSource", dataSourceName);

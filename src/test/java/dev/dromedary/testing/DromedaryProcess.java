@@ -28,6 +28,7 @@ public record DromedaryProcess(Process process, Path log) implements AutoCloseab
         builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_") || name.startsWith("S3_")
                 || name.startsWith("AWS_") || name.startsWith("ELASTICSEARCH_") || name.equals("API_KEYS"));
         builder.environment().putAll(env);
+        builder.environment().putIfAbsent("MANAGEMENT_PORT", String.valueOf(RunningDromedary.freePort()));
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return new DromedaryProcess(builder.start(), log);
     }

@@ -44,6 +44,11 @@ public final class RunningDromedary implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
+    /** Where /observe/health and /observe/metrics answer. */
+    public String managementUrl() {
+        return "http://localhost:" + application.context().resolvePropertyPlaceholders("{{MANAGEMENT_PORT}}");
+    }
+
     public CamelContext context() {
         return application.context();
     }
@@ -91,6 +96,7 @@ public final class RunningDromedary implements AutoCloseable {
         public RunningDromedary start() throws Exception {
             int port = freePort();
             settings.putIfAbsent("HTTP_PORT", String.valueOf(port));
+            settings.putIfAbsent("MANAGEMENT_PORT", String.valueOf(freePort()));
             DromedaryApplication application = new DromedaryApplication(settings);
             beans.forEach(application::bind);
             application.start();

@@ -1,0 +1,99 @@
+package dev.dromedary.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Health and Prometheus metrics on the management port, as an operator's probes and scraper see them. */
+@ExtendWith(RealServices.class)
+class ObservabilityIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void readinessFailsNamingElasticsearchWhileItIsStoppedAndRecoversWhenItReturns() throws Exception {
+        try (RunningDromedary dromedary = RunningDromedary.named("health", RealServices.freshDatabase()).start()) {
+            HttpResponse<String> ready = get(dromedary.managementUrl() + "/observe/health/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(get(dromedary.managementUrl() + "/observe/health?exposureLevel=full").body())
+                    .contains("{\"name\":\"postgresql\",\"status\":\"UP\"").contains("{\"name\":\"s3\",\"status\":\"UP\"")
+                    .contains("{\"name\":\"elasticsearch\",\"status\":\"UP\"");
+
+            RealServices.stopElasticsearch();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        get(dromedary.managementUrl() + "/observe/health/ready").statusCode() == 503);
+                HttpResponse<String> which = get(dromedary.managementUrl() + "/observe/health?exposureLevel=full");
+                assertThat(which.statusCode()).isEqualTo(503);
+                assertThat(which.body()).contains("{\"name\":\"elasticsearch\",\"status\":\"DOWN\"")
+                        .contains("elasticsearch does not answer").contains("{\"name\":\"postgresql\",\"status\":\"UP\"");
+                assertThat(get(dromedary.managementUrl() + "/observe/health/live").statusCode()).isEqualTo(200);
+            } finally {
+                RealServices.startElasticsearch();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    get(dromedary.managementUrl() + "/observe/health/ready").statusCode() == 200);
+        }
+    }
+
+    @Test
+    void theJobAndRowCountersMoveDuringAnImport() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary dromedary = RunningDromedary.named("metrics", database)
+                .with("BATCH_SIZE_FOR_INSERTION", 200).with("METRICS_REFRESH_SECONDS", 1).start()) {
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            imports.upload("metrics/contacts.csv", ImportFixture.sample("contact", 30_000, 3));
+            String metricsUrl = dromedary.managementUrl() + "/observe/metrics";
+            String postgresRows = "dromedary_rows_written_total{dataset=\"contact\",sink=\"postgresql\"}";
+
+            String uuid = dromedary.api().createJob("insert_csv_file", "{\"s3_key\": \"metrics/contacts.csv\"}");
+            List<Double> seen = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                double rows = value(get(metricsUrl).body(), postgresRows);
+                if (seen.isEmpty() || rows != seen.get(seen.size() - 1)) {
+                    seen.add(rows);
+                }
+                return rows == 30_000;
+            });
+            imports.awaitSettled(uuid);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    value(get(metricsUrl).body(), "dromedary_jobs{status=\"completed\"}") == 1);
+
+            assertThat(seen).as("the row counter while the import ran").hasSizeGreaterThan(2).isSorted();
+            String metrics = get(metricsUrl).body();
+            assertThat(value(metrics, "dromedary_rows_written_total{dataset=\"contact\",sink=\"elasticsearch\"}")).isEqualTo(30_000);
+            assertThat(value(metrics, "dromedary_jobs_started_total{job_type=\"insert_csv_file\"}")).isEqualTo(1);
+            assertThat(value(metrics, "dromedary_jobs_completed_total{job_type=\"insert_csv_file\"}")).isEqualTo(1);
+            assertThat(value(metrics, "dromedary_batch_seconds_count{dataset=\"contact\"}")).isEqualTo(150);
+            assertThat(value(metrics, "dromedary_claim_seconds_count{runner=\"first_time\"}")).isPositive();
+            assertThat(metrics).contains("dromedary_queue_depth{runner=\"first_time\"}")
+                    .contains("dromedary_dead_letters_waiting")
+                    .contains("camel_exchanges_total{");
+        }
+    }
+
+    /** The value of one sample line of a Prometheus scrape; 0 when there is none yet. */
+    private static double value(String scrape, String series) {
+        Matcher line = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
