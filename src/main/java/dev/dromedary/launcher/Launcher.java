@@ -20,6 +20,8 @@ public final class Launcher {
 
             Commands:
               serve              the HTTP API and both job runners (the default)
+              dev                as serve, and a route file changed in ROUTES_DIR is reloaded within
+                                 seconds (one that does not parse is reported, the running routes stay)
               jobs first_time    the first-time runner only: claims open jobs, PARALLEL_JOBS workers
               jobs retry         the retry runner only: claims failed jobs that are due, one worker
               sample DATASET [--rows N] [--seed S]
@@ -36,6 +38,14 @@ public final class Launcher {
             With no DATABASE_URL, an embedded PostgreSQL keeps its data under DATA_DIR (./data).
             """;
 
+    /** What {@code dev} sets: Camel's route reload, watching the route files. */
+    static final Map<String, String> DEV = Map.of(
+            "camel.main.routes-reload-enabled", "true",
+            "camel.main.routes-reload-directory", "{{ROUTES_DIR}}",
+            "camel.main.routes-reload-pattern", "*.camel.yaml",
+            // only the routes of the changed file: a file that fails to load leaves every other route running
+            "camel.main.routes-reload-remove-all-routes", "false");
+
     private final PrintStream out;
 
     /** {@code out} takes the usage text and the reason a start failed. */
@@ -45,6 +55,10 @@ public final class Launcher {
 
     /** Runs the command and returns the process's exit code. */
     public int run(String... args) throws Exception {
+        if (isHelp(args)) {
+            out.print(USAGE);
+            return 0;
+        }
         if (args.length > 0 && args[0].equals("sample")) {
             return sample(List.of(args).subList(1, args.length));
         }
@@ -107,6 +121,10 @@ public final class Launcher {
         if (args.isEmpty() || args.equals(List.of("serve"))) {
             return overrides;
         }
+        if (args.equals(List.of("dev"))) {
+            overrides.putAll(DEV);
+            return overrides;
+        }
         if (args.equals(List.of("jobs", "first_time"))) {
             overrides.put("RETRY_RUNNER_ENABLED", "false");
         } else if (args.equals(List.of("jobs", "retry"))) {
@@ -121,6 +139,6 @@ public final class Launcher {
     }
 
     private static boolean isHelp(String[] args) {
-        return args.length == 1 && List.of("help", "--help", "-h").contains(args[0]);
+        return args.length >= 1 && List.of("help", "--help", "-h").contains(args[args.length - 1]);
     }
 }

@@ -36,6 +36,21 @@ class LauncherTest {
     }
 
     @Test
+    void devServesEverythingAndReloadsChangedRouteFiles() {
+        assertThat(Launcher.overridesFor(List.of("dev")))
+                .containsEntry("camel.main.routes-reload-enabled", "true")
+                .containsEntry("camel.main.routes-reload-directory", "{{ROUTES_DIR}}")
+                .doesNotContainKey("camel.server.enabled");
+    }
+
+    @Test
+    void helpAfterACommandPrintsTheUsage() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(new Launcher(new PrintStream(out)).run("jobs", "first_time", "--help")).isZero();
+        assertThat(out.toString()).contains("dev ", "jobs first_time");
+    }
+
+    @Test
     void helpPrintsTheUsage() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(new Launcher(new PrintStream(out)).run("--help")).isZero();
