@@ -1,0 +1,84 @@
+package dev.dromedary.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in headless Chromium (Debian's chromium and chromium-driver; skipped where they are
+ * absent): a key typed once, an import created through the form, its progress bar watched to 100 %.
+ */
+@ExtendWith(RealServices.class)
+class DashboardBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void anImportCreatedThroughTheFormShowsItsProgressBarReachingAHundredPercent() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium is not installed (apt-get install chromium chromium-driver); the dashboard test is skipped");
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary dromedary = RunningDromedary.named("dashboard", database)
+                .with("BATCH_SIZE_FOR_INSERTION", 100).start()) {
+            new ImportFixture(dromedary, database).upload("dashboard/contacts.csv", ImportFixture.sample("contact", 20_000, 8));
+            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
+                    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+                    "--user-data-dir=" + Files.createTempDirectory("chromium-"));
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+            ChromeDriver browser = new ChromeDriver(service, options);
+            try {
+                browser.get(dromedary.baseUrl() + "/dashboard/");
+                browser.findElement(By.id("api-key")).sendKeys(RunningDromedary.API_KEY);
+                browser.findElement(By.cssSelector("#key-form button")).click();
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                wait.until(page -> page.findElement(By.id("instance")).getText().equals("instance dashboard"));
+
+                new Select(browser.findElement(By.id("job-type"))).selectByVisibleText("insert_csv_file");
+                WebElement data = browser.findElement(By.id("job-data"));
+                data.clear();
+                data.sendKeys("{\"s3_key\": \"dashboard/contacts.csv\", \"service\": \"contact\"}");
+                browser.findElement(By.id("create-job")).click();
+                wait.until(page -> page.findElement(By.id("create-result")).getText().startsWith("Created "));
+                String uuid = browser.findElement(By.id("create-result")).getAttribute("data-job");
+
+                By bar = By.cssSelector("span.bar[data-job='" + uuid + "']");
+                double firstSeen = new WebDriverWait(browser, Duration.ofSeconds(60)).until(page ->
+                        page.findElements(bar).isEmpty() ? null : Double.parseDouble(page.findElement(bar).getAttribute("aria-valuenow")));
+                new WebDriverWait(browser, Duration.ofMinutes(2)).until(page -> !page.findElements(bar).isEmpty()
+                        && page.findElement(bar).getAttribute("aria-valuenow").equals("100"));
+                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page -> page.findElement(
+                        By.cssSelector("tr[data-job='" + uuid + "'] .status")).getText().equals("completed"));
+
+                assertThat(firstSeen).as("the bar was first seen below 100 %").isLessThan(100);
+                browser.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
+                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                        page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20000 rows into contact"));
+                Path screenshot = Path.of("target", "dashboard.png");
+                Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                assertThat(screenshot).isNotEmptyFile();
+                assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+}
