@@ -192,7 +192,11 @@ public final class CsvImport {
         batches.rowsWritten("dead_letters", dataset, batch.rejected().size());
         Long started = exchange.getProperty(BATCH_STARTED, Long.class);
         if (started != null) {
-            batches.batchTook(dataset, Duration.ofNanos(System.nanoTime() - started));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            batches.batchTook(dataset, took);
+            LOG.debug("Batch {} (rows {}-{}) committed in {} ms: {} rows, {} rejected, checkpoint at byte {}",
+                    batch.number(), batch.firstRow(), batch.lastRow(), took.toMillis(), batch.rows().size(),
+                    batch.rejected().size(), offset);
         }
         if (stopping.getAsBoolean()) {
             throw new JobHandedBack("at its checkpoint after row " + run.rowsRead + " (byte " + offset + " of "
