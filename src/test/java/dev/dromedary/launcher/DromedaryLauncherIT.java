@@ -117,9 +117,17 @@ class DromedaryLauncherIT {
     }
 
     @Test
-    void aFirstTimeRunnerProcessRunsJobsAndServesNoHttp(@TempDir Path dataDir) throws Exception {
+    void aFirstTimeRunnerProcessRunsJobsWithTheRoutesOfItsRoutesDirAndServesNoHttp(@TempDir Path dataDir) throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         int httpPort = RunningDromedary.freePort();
+        // the packaged application runs the route files of ROUTES_DIR, outside the jar: here an edited copy
+        Path routes = Files.createDirectories(dataDir.resolve("routes"));
+        try (var shipped = Files.list(Path.of("routes"))) {
+            for (Path file : shipped.toList()) {
+                Files.writeString(routes.resolve(file.getFileName()), Files.readString(file)
+                        .replace("Nothing to do: a noop job completes at once", "Nothing to do, said the copy"));
+            }
+        }
         Map<String, String> env = withRealS3AndElasticsearch(Map.of(
                 "DATABASE_URL", database.jdbcUrl(),
                 "DATABASE_USER", "dromedary",
@@ -127,6 +135,7 @@ class DromedaryLauncherIT {
                 "API_KEYS", "unused",
                 "DATA_DIR", dataDir.toString(),
                 "HTTP_PORT", String.valueOf(httpPort),
+                "ROUTES_DIR", routes.toString(),
                 "TICKER_INTERVAL_SECONDS", "0.2"));
 
         try (DromedaryProcess runner = DromedaryProcess.start(dataDir.resolve("runner.log"), env, List.of("jobs", "first_time"))) {
@@ -137,8 +146,8 @@ class DromedaryLauncherIT {
                 insert.execute("INSERT INTO jobs (job_type, data) VALUES ('noop', '{}')");
             }
 
-            await().atMost(STARTUP).until(() ->
-                    database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'") == 1);
+            await().atMost(STARTUP).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
+                    + "AND job_response->>'messages' = 'Nothing to do, said the copy'") == 1);
             assertThat(isListening(httpPort)).isFalse();
             assertThat(runner.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner");
         }
