@@ -1,6 +1,7 @@
 package dev.dromedary.launcher;
 
 import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.bench.Bench;
 import dev.dromedary.samples.SampleCsv;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,6 +32,12 @@ public final class Launcher {
                                  the dead letters of a running Dromedary (DROMEDARY_URL, default
                                  http://localhost:HTTP_PORT): counts by job and reason, the rows, or a
                                  reprocess_dead_letters job that sends them through the sinks again
+              bench [--rows N] [--batch N] [--workers N] [--bulk N] [--senders N] [--jobs N]
+                    [--services configured]
+                                 measures an import and an export of N (1000000) generated rows against
+                                 PostgreSQL COPY, Elasticsearch _bulk and a bare scan, and N no-op jobs,
+                                 on embedded services under DATA_DIR/bench (or the configured ones, whose
+                                 contact table and index it empties); prints a table, writes JSON there
               help               this text
 
             Settings come from application.properties; an environment variable of the same name
@@ -61,6 +68,15 @@ public final class Launcher {
         }
         if (args.length > 0 && args[0].equals("sample")) {
             return sample(List.of(args).subList(1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("bench")) {
+            try {
+                new Bench(Bench.Options.parse(List.of(args).subList(1, args.length)), out).run();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                out.println("dromedary bench: " + e.getMessage());
+                return 2;
+            }
         }
         if (args.length > 0 && args[0].equals("dlq")) {
             try {

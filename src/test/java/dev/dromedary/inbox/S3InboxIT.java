@@ -86,7 +86,8 @@ class S3InboxIT {
             await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
                     + "AND data->>'s3_key' = ? AND job_response->>'filed_to' IS NOT NULL", key) == 1);
             assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(25);
-            assertThat(objects(root + "processed/")).containsExactly(key.replace("/incoming/", "/processed/"));
+            // filed_to is written when the filing is claimed; the object moves just after
+            await().atMost(LONG).until(() -> objects(root + "processed/").equals(List.of(key.replace("/incoming/", "/processed/"))));
 
             new ImportFixture(dromedary, database).upload(root + "incoming/empty.csv", "");
             await().atMost(LONG).until(() -> objects(root + "failed/").equals(List.of(root + "failed/empty.csv")));

@@ -1,0 +1,483 @@
+package dev.dromedary.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.datasets.Column;
+import dev.dromedary.datasets.Dataset;
+import dev.dromedary.datasets.DatasetStorage;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.samples.SampleCsv;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NByteArrayEntity;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+import org.postgresql.PGConnection;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code ./dromedary bench}: in one run, on the same services, the bare loaders (PostgreSQL COPY, and
+ * Elasticsearch _bulk with prepared bodies) against a Dromedary import of the same file, a bare
+ * search_after scan against a Dromedary export, and no-op job throughput. Prints one table and writes it as
+ * JSON under DATA_DIR/bench. The application runs in this JVM, so its heap is this JVM's heap.
+ */
+public final class Bench {
+
+    private static final String KEY = "bench-key";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options options;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private DromedaryApplication app;
+    private String baseUrl;
+    private DataSource dataSource;
+    private RestClient elasticsearch;
+    private Dataset contacts;
+
+    /** What a run measures: the file's size, the import's batch size and workers, the baseline's bulk size and senders. */
+    public record Options(long rows, int batchSize, int workers, int bulkSize, int senders, int noopJobs,
+                          boolean configuredServices) {
+
+        public static Options parse(List<String> args) {
+            long rows = 1_000_000;
+            int batch = 500;
+            int workers = 4;
+            int bulk = 1000;
+            int senders = 2;
+            int jobs = 10_000;
+            boolean configured = false;
+            for (int i = 0; i + 1 < args.size(); i += 2) {
+                String value = args.get(i + 1);
+                switch (args.get(i)) {
+                    case "--services" -> configured = value.equals("configured");
+                    case "--rows" -> rows = Long.parseLong(value);
+                    case "--batch" -> batch = Integer.parseInt(value);
+                    case "--workers" -> workers = Integer.parseInt(value);
+                    case "--bulk" -> bulk = Integer.parseInt(value);
+                    case "--senders" -> senders = Integer.parseInt(value);
+                    case "--jobs" -> jobs = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+                }
+            }
+            if (args.size() % 2 != 0) {
+                throw new IllegalArgumentException("option " + args.get(args.size() - 1) + " has no value");
+            }
+            return new Options(rows, batch, workers, bulk, senders, jobs, configured);
+        }
+    }
+
+    public Bench(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs every measurement and prints the table; returns the results. */
+    public Map<String, Object> run() throws Exception {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("rows", options.rows());
+        results.put("batch_size", options.batchSize());
+        results.put("workers", options.workers());
+        start();
+        try {
+            Path data = data();
+            results.put("file_bytes", Files.size(data));
+            results.put("copy_seconds", copyBaseline(data));
+            results.put("bulk_seconds", bulkBaseline(data));
+            results.putAll(dromedaryImport(data));
+            results.putAll(export());
+            results.put("jobs_per_second", jobThroughput());
+        } finally {
+            app.close();
+        }
+        double copy = (double) results.get("copy_seconds");
+        double bulk = (double) results.get("bulk_seconds");
+        double imported = (double) results.get("import_seconds");
+        results.put("import_ratio", round(imported / (copy + bulk)));
+        results.put("export_ratio", round((double) results.get("export_seconds") / (double) results.get("scan_seconds")));
+        print(results);
+        Path json = dataDir().resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        out.println("written to " + json);
+        return results;
+    }
+
+    private void start() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("API_KEYS", KEY);
+        settings.put("TICKER_INTERVAL_SECONDS", "0.1");
+        settings.put("BATCH_SIZE_FOR_INSERTION", String.valueOf(options.batchSize()));
+        settings.put("PARALLEL_JOBS", String.valueOf(options.workers()));
+        settings.put("JOB_IN_QUEUE_SIZE", "1000");
+        settings.put("INBOX_ENABLED", "false");
+        if (!options.configuredServices()) {
+            // embedded services of its own, beside (not in) those of ./dromedary, on ports of their own
+            settings.put("DATABASE_URL", "");
+            settings.put("S3_ENDPOINT", "");
+            settings.put("ELASTICSEARCH_URL", "");
+            settings.put("DATA_DIR", System.getenv().getOrDefault("DATA_DIR", "./data") + "/bench");
+            settings.put("EMBEDDED_PG_PORT", "54339");
+            settings.put("EMBEDDED_S3_PORT", "9010");
+            settings.put("EMBEDDED_ES_PORT", "9210");
+            settings.put("HTTP_PORT", "8090");
+            settings.put("MANAGEMENT_PORT", "9886");
+        }
+        app = new DromedaryApplication(settings).start();
+        baseUrl = "http://localhost:" + app.context().resolvePropertyPlaceholders("{{HTTP_PORT}}");
+        dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        elasticsearch = app.context().getRegistry().lookupByNameAndType("elasticsearchRestClient", RestClient.class);
+        contacts = app.context().getRegistry().lookupByNameAndType("datasets", Datasets.class).get("contact");
+    }
+
+    private Path dataDir() {
+        return Path.of(app.context().resolvePropertyPlaceholders("{{DATA_DIR}}"));
+    }
+
+    /** The generated file, made once per size (the same rows for the same size) and kept under DATA_DIR/bench. */
+    private Path data() throws IOException {
+        Path file = dataDir().resolve("files").resolve("contact-" + options.rows() + ".csv");
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent());
+            out.println("generating " + options.rows() + " rows into " + file);
+            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                new SampleCsv(42).write("contact", options.rows(), writer);
+            }
+        }
+        return file;
+    }
+
+    /** PostgreSQL's own loader: COPY of the file into an empty copy of the table. */
+    private double copyBaseline(Path data) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS bench_copy");
+            statement.execute("CREATE TABLE bench_copy (LIKE " + contacts.table() + " INCLUDING ALL)");
+            String columns = String.join(", ", SampleCsv.CONTACT_COLUMNS);
+            long start = System.nanoTime();
+            try (Reader reader = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "COPY bench_copy (" + columns + ") FROM STDIN WITH (FORMAT csv, HEADER true)", reader);
+            }
+            double seconds = seconds(start);
+            statement.execute("DROP TABLE bench_copy");
+            out.printf("COPY baseline: %.1f s%n", seconds);
+            return seconds;
+        }
+    }
+
+    /** Elasticsearch's own loader: _bulk bodies prepared before the clock, sent by several senders at once. */
+    private double bulkBaseline(Path data) throws Exception {
+        String index = "bench_bulk";
+        JsonNode mapping = JSON.readTree(elasticsearch.performRequest(new Request("GET", "/" + contacts.index() + "/_mapping"))
+                .getEntity().getContent()).elements().next();
+        elasticsearch.performRequest(new Request("DELETE", "/" + index + "?ignore_unavailable=true"));
+        Request create = new Request("PUT", "/" + index);
+        create.setJsonEntity(mapping.toString());
+        elasticsearch.performRequest(create);
+
+        ConcurrentLinkedQueue<Path> queue = new ConcurrentLinkedQueue<>(bulkBodies(data));
+        ExecutorService senders = Executors.newFixedThreadPool(options.senders());
+        long start = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < options.senders(); i++) {
+            sent.add(senders.submit(() -> {
+                Path next;
+                while ((next = queue.poll()) != null) {
+                    Request bulk = new Request("POST", "/" + index + "/_bulk");
+                    bulk.setEntity(new NByteArrayEntity(Files.readAllBytes(next), ContentType.APPLICATION_JSON));
+                    JsonNode answer = JSON.readTree(elasticsearch.performRequest(bulk).getEntity().getContent());
+                    if (answer.path("errors").asBoolean()) {
+                        throw new IllegalStateException("the baseline bulk request failed: " + answer.path("items").get(0));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : sent) {
+            future.get();
+        }
+        double seconds = seconds(start);
+        senders.shutdown();
+        elasticsearch.performRequest(new Request("POST", "/" + index + "/_refresh"));
+        long count = JSON.readTree(elasticsearch.performRequest(new Request("GET", "/" + index + "/_count"))
+                .getEntity().getContent()).path("count").asLong();
+        elasticsearch.performRequest(new Request("DELETE", "/" + index));
+        if (count != options.rows()) {
+            throw new IllegalStateException("the baseline bulk load indexed " + count + " of " + options.rows() + " rows");
+        }
+        out.printf("_bulk baseline: %.1f s (%d docs per request, %d senders)%n", seconds, options.bulkSize(), options.senders());
+        return seconds;
+    }
+
+    /**
+     * The file as _bulk request bodies of --bulk documents each (typed as Dromedary types them), written once
+     * to files beside it, so that the heap holds none of them and the clock counts only the sending.
+     */
+    private List<Path> bulkBodies(Path data) throws IOException {
+        Path dir = data.resolveSibling(data.getFileName() + ".bulk-" + options.bulkSize());
+        if (!Files.isDirectory(dir)) {
+            Path partial = Files.createDirectories(data.resolveSibling(dir.getFileName() + ".partial"));
+            StringBuilder body = new StringBuilder();
+            int inBody = 0;
+            int files = 0;
+            try (Reader reader = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+                for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                    ObjectNode document = JSON.createObjectNode();
+                    for (Column column : contacts.columns()) {
+                        String cell = record.isMapped(column.name()) ? record.get(column.name()) : "";
+                        if (!cell.isEmpty()) {
+                            document.set(column.name(), JSON.valueToTree(column.type().toDocument(column.type().parse(cell))));
+                        }
+                    }
+                    body.append("{\"index\":{\"_id\":\"").append(record.get(contacts.key())).append("\"}}\n")
+                            .append(document).append('\n');
+                    if (++inBody == options.bulkSize()) {
+                        Files.writeString(partial.resolve(String.format("%06d.ndjson", files++)), body);
+                        body.setLength(0);
+                        inBody = 0;
+                    }
+                }
+            }
+            if (inBody > 0) {
+                Files.writeString(partial.resolve(String.format("%06d.ndjson", files)), body);
+            }
+            Files.move(partial, dir);
+        }
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    /** A Dromedary import of the file, from an empty table and index: upload, create the job, wait for it. */
+    private Map<String, Object> dromedaryImport(Path data) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("TRUNCATE " + contacts.table() + ", filters_data, dead_letters, imported_objects");
+        }
+        elasticsearch.performRequest(new Request("DELETE", "/" + contacts.index()));
+        DatasetStorage.prepareIndices(app.context().getRegistry().lookupByNameAndType("elasticsearch", ElasticsearchClient.class),
+                app.context().getRegistry().lookupByNameAndType("datasets", Datasets.class));
+        S3Client s3 = app.context().getRegistry().lookupByNameAndType("s3Client", S3Client.class);
+        String bucket = app.context().resolvePropertyPlaceholders("{{S3_BUCKET}}");
+        String key = "bench/" + data.getFileName();
+        long uploading = System.nanoTime();
+        s3.putObject(put -> put.bucket(bucket).key(key), RequestBody.fromFile(data));
+        double upload = seconds(uploading);
+
+        System.gc();
+        HeapWatch heap = new HeapWatch();
+        heap.start();
+        long start = System.nanoTime();
+        JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\", \"force\": true}}");
+        double seconds = seconds(start);
+        heap.stop();
+        requireCompleted(job);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("upload_seconds", round(upload));
+        results.put("import_seconds", seconds);
+        results.put("import_rows_per_second", Math.round(options.rows() / seconds));
+        results.put("peak_heap_mb", heap.peakMb());
+        results.put("peak_rss_mb", heap.peakRssMb());
+        results.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        out.printf("Dromedary import: %.1f s (upload %.1f s before it)%n", seconds, upload);
+        return results;
+    }
+
+    /** A Dromedary export of every row, against a bare search_after scan of the same index. */
+    private Map<String, Object> export() throws Exception {
+        elasticsearch.performRequest(new Request("POST", "/" + contacts.index() + "/_refresh"));
+        int page = 1000;
+        long start = System.nanoTime();
+        long scanned = scan(page);
+        double scan = seconds(start);
+        if (scanned != options.rows()) {
+            throw new IllegalStateException("the scan read " + scanned + " of " + options.rows() + " documents");
+        }
+        ArrayNode columns = JSON.createArrayNode();
+        contacts.columns().forEach(column -> columns.add(column.name()));
+        ObjectNode request = JSON.createObjectNode().put("job_type", "export_csv_file");
+        request.putObject("job_data").put("service", "contact").putObject("vql").put("limit", page)
+                .set("select_columns", columns);
+        start = System.nanoTime();
+        JsonNode job = runJob(request.toString());
+        double export = seconds(start);
+        requireCompleted(job);
+        out.printf("scan baseline: %.1f s; Dromedary export: %.1f s%n", scan, export);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("scan_seconds", scan);
+        results.put("export_seconds", export);
+        results.put("export_rows_per_second", Math.round(options.rows() / export));
+        return results;
+    }
+
+    private long scan(int page) throws IOException {
+        JsonNode pit = JSON.readTree(elasticsearch.performRequest(new Request("POST", "/" + contacts.index() + "/_pit?keep_alive=1m"))
+                .getEntity().getContent());
+        String pitId = pit.path("id").asText();
+        long read = 0;
+        JsonNode after = null;
+        while (true) {
+            ObjectNode search = JSON.createObjectNode().put("size", page).put("track_total_hits", false);
+            search.putObject("pit").put("id", pitId).put("keep_alive", "1m");
+            search.putArray("sort").addObject().put(contacts.key(), "asc");
+            if (after != null) {
+                search.set("search_after", after);
+            }
+            Request request = new Request("POST", "/_search");
+            request.setJsonEntity(search.toString());
+            JsonNode hits = JSON.readTree(elasticsearch.performRequest(request).getEntity().getContent()).path("hits").path("hits");
+            if (hits.isEmpty()) {
+                break;
+            }
+            read += hits.size();
+            after = hits.get(hits.size() - 1).path("sort");
+        }
+        Request close = new Request("DELETE", "/_pit");
+        close.setJsonEntity(JSON.createObjectNode().put("id", pitId).toString());
+        elasticsearch.performRequest(close);
+        return read;
+    }
+
+    /** No-op jobs put in the table at once, drained by the first-time runner. */
+    private long jobThroughput() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM jobs WHERE job_type = 'noop'");
+            long start = System.nanoTime();
+            statement.execute("INSERT INTO jobs (job_type, data) SELECT 'noop', '{}' FROM generate_series(1, " + options.noopJobs() + ")");
+            while (true) {
+                try (var result = statement.executeQuery("SELECT count(*) FROM jobs WHERE job_type = 'noop' AND status = 'completed'")) {
+                    result.next();
+                    if (result.getLong(1) == options.noopJobs()) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            double seconds = seconds(start);
+            out.printf("%d no-op jobs: %.1f s%n", options.noopJobs(), seconds);
+            return Math.round(options.noopJobs() / seconds);
+        }
+    }
+
+    private JsonNode runJob(String request) throws Exception {
+        JsonNode created = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/create"))
+                .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        String uuid = created.path("uuid").asText();
+        while (true) {
+            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/" + uuid))
+                    .header("X-API-Key", KEY).GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("data");
+            String status = job.path("status").asText();
+            if (status.equals("completed") || status.equals("failed")) {
+                return job;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void requireCompleted(JsonNode job) {
+        if (!job.path("status").asText().equals("completed")) {
+            throw new IllegalStateException("job " + job.path("uuid").asText() + " failed: " + job.path("job_response"));
+        }
+    }
+
+    private void print(Map<String, Object> r) {
+        long rows = options.rows();
+        out.println();
+        out.printf("%-34s %10s %12s%n", "step (" + rows + " rows, " + r.get("file_bytes") + " bytes)", "seconds", "rows/s");
+        row("PostgreSQL COPY (baseline)", (double) r.get("copy_seconds"), rows);
+        row("Elasticsearch _bulk (baseline)", (double) r.get("bulk_seconds"), rows);
+        row("Dromedary import", (double) r.get("import_seconds"), rows);
+        row("search_after scan (baseline)", (double) r.get("scan_seconds"), rows);
+        row("Dromedary export", (double) r.get("export_seconds"), rows);
+        out.printf("%-34s %10s%n", "import / (copy + bulk)", r.get("import_ratio"));
+        out.printf("%-34s %10s%n", "export / scan", r.get("export_ratio"));
+        out.printf("%-34s %10s%n", "peak heap during import (MB)", r.get("peak_heap_mb") + " of " + r.get("max_heap_mb"));
+        out.printf("%-34s %10s%n", "peak RSS (MB)", r.get("peak_rss_mb"));
+        out.printf("%-34s %10s%n", "no-op jobs per second", r.get("jobs_per_second"));
+    }
+
+    private void row(String step, double seconds, long rows) {
+        out.printf("%-34s %10.1f %12d%n", step, seconds, Math.round(rows / seconds));
+    }
+
+    private static double seconds(long startNanos) {
+        return round((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** The most heap in use and the process's peak resident set, sampled while a job runs. */
+    private static final class HeapWatch {
+
+        private final AtomicLong peakHeap = new AtomicLong();
+        private final AtomicBoolean watching = new AtomicBoolean(true);
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(() -> {
+                while (watching.get()) {
+                    peakHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            watching.set(false);
+            thread.join();
+        }
+
+        long peakMb() {
+            return peakHeap.get() / (1024 * 1024);
+        }
+
+        /** VmHWM of /proc/self/status: the most memory this process has held resident. */
+        long peakRssMb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+            return -1;
+        }
+    }
+}
