@@ -66,6 +66,7 @@ public final class Bench {
     private DataSource dataSource;
     private RestClient elasticsearch;
     private Dataset contacts;
+    private Path dataDir;
 
     /** What a run measures: the file's size, the import's batch size and workers, the baseline's bulk size and senders. */
     public record Options(long rows, int batchSize, int workers, int bulkSize, int senders, int noopJobs,
@@ -156,13 +157,14 @@ public final class Bench {
         }
         app = new DromedaryApplication(settings).start();
         baseUrl = "http://localhost:" + app.context().resolvePropertyPlaceholders("{{HTTP_PORT}}");
+        dataDir = Path.of(app.context().resolvePropertyPlaceholders("{{DATA_DIR}}"));
         dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         elasticsearch = app.context().getRegistry().lookupByNameAndType("elasticsearchRestClient", RestClient.class);
         contacts = app.context().getRegistry().lookupByNameAndType("datasets", Datasets.class).get("contact");
     }
 
     private Path dataDir() {
-        return Path.of(app.context().resolvePropertyPlaceholders("{{DATA_DIR}}"));
+        return dataDir;
     }
 
     /** The generated file, made once per size (the same rows for the same size) and kept under DATA_DIR/bench. */
