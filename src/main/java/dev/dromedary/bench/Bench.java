@@ -1,5 +1,6 @@
 package dev.dromedary.bench;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,7 +11,6 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.samples.SampleCsv;
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;

@@ -1,18 +1,18 @@
 package dev.dromedary.imports;
 
-import dev.dromedary.datasets.Dataset;
-import dev.dromedary.datasets.Datasets;
-import dev.dromedary.jobs.JobExecution;
-import dev.dromedary.jobs.JobStore;
-import dev.dromedary.jobs.StepFailure;
-import dev.dromedary.observe.JobMetrics;
-import java.time.Duration;
-import dev.dromedary.sinks.FacetValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.datasets.Dataset;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobHandedBack;
+import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.StepFailure;
+import dev.dromedary.observe.JobMetrics;
+import dev.dromedary.sinks.FacetValues;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,11 +23,11 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.commons.csv.CSVFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The steps of the insert_csv_file route that no component does: finding the object and the dataset,

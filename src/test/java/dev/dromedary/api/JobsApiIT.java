@@ -3,8 +3,8 @@ package dev.dromedary.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.JobsApi.Response;
+import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
 import java.net.http.HttpRequest;
