@@ -11,6 +11,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.samples.SampleCsv;
+import dev.dromedary.sinks.ElasticsearchBulkSink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -255,13 +256,14 @@ public final class Bench {
             int files = 0;
             try (Reader reader = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
                 for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-                    ObjectNode document = JSON.createObjectNode();
+                    Map<String, Object> row = new LinkedHashMap<>();
                     for (Column column : contacts.columns()) {
                         String cell = record.isMapped(column.name()) ? record.get(column.name()) : "";
                         if (!cell.isEmpty()) {
-                            document.set(column.name(), JSON.valueToTree(column.type().toDocument(column.type().parse(cell))));
+                            row.put(column.name(), column.type().parse(cell));
                         }
                     }
+                    String document = JSON.writeValueAsString(ElasticsearchBulkSink.document(contacts, row));
                     body.append("{\"index\":{\"_id\":\"").append(record.get(contacts.key())).append("\"}}\n")
                             .append(document).append('\n');
                     if (++inBody == options.bulkSize()) {

@@ -20,17 +20,23 @@ public final class ElasticsearchBulkSink {
         Dataset dataset = batch.dataset();
         BulkRequest.Builder request = new BulkRequest.Builder().index(dataset.index());
         for (Map<String, Object> row : batch.rows()) {
-            Map<String, Object> document = new LinkedHashMap<>();
-            for (Column column : dataset.columns()) {
-                Object value = row.get(column.name());
-                if (value != null) {
-                    document.put(column.name(), column.type().toDocument(value));
-                }
-            }
+            Map<String, Object> document = document(dataset, row);
             String id = row.get(dataset.key()).toString();
             request.operations(operation -> operation.index(index -> index.index(dataset.index()).id(id).document(document)));
         }
         return request;
+    }
+
+    /** A row's typed values (by column) as the dataset's document: its columns that have a value. */
+    public static Map<String, Object> document(Dataset dataset, Map<String, Object> row) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        for (Column column : dataset.columns()) {
+            Object value = row.get(column.name());
+            if (value != null) {
+                document.put(column.name(), column.type().toDocument(value));
+            }
+        }
+        return document;
     }
 
     public void requireAllIndexed(@Body List<BulkResponseItem> items) {

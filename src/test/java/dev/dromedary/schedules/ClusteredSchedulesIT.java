@@ -34,8 +34,7 @@ class ClusteredSchedulesIT {
     @Test
     void aCronScheduleFiringEveryTwoSecondsOnTwoInstancesForAMinuteMakesOneJobPerFireTimeAndSurvivesOneStopping() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        Path schedules = Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml");
-        Files.writeString(schedules, """
+        Path schedules = schedulesFile("""
                 schedules:
                   - name: every-2s
                     cron: "*/2 * * * * ?"
@@ -96,8 +95,7 @@ class ClusteredSchedulesIT {
     @Test
     void aFireTimeMissedWithinTheGraceRunsAfterARestartAndAnOlderOneIsSkipped() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        Path schedules = Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml");
-        Files.writeString(schedules, """
+        Path schedules = schedulesFile("""
                 schedules:
                   - name: every-15s
                     cron: "*/15 * * * * ?"
@@ -124,6 +122,10 @@ class ClusteredSchedulesIT {
         }
 
         assertThat(fireTimes(database, "every-15s")).containsExactly(first, missedWithinGrace, next);
+    }
+
+    private static Path schedulesFile(String yaml) throws Exception {
+        return Files.writeString(Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml"), yaml);
     }
 
     private static void awaitClock(Instant time) {

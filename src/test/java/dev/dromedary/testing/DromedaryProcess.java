@@ -3,7 +3,6 @@ package dev.dromedary.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dromedary.embedded.EmbeddedPostgresServer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,28 +32,11 @@ public record DromedaryProcess(Process process, Path log) implements AutoCloseab
         return new DromedaryProcess(builder.start(), log);
     }
 
-    /**
-     * The settings of an instance {@code instanceId} on the test run's services and {@code database}, with the
-     * indices a {@link RunningDromedary} on that database uses, the API key {@link RunningDromedary#API_KEY},
-     * and {@code settings} on top.
-     */
+    /** {@link RunningDromedary#onTestServices} for a process serving HTTP on {@code httpPort}, {@code settings} on top. */
     public static Map<String, String> on(RealServices.TestDatabase database, String instanceId, int httpPort,
                                          Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>();
-        env.put("INSTANCE_ID", instanceId);
-        env.put("DATABASE_URL", database.jdbcUrl());
-        env.put("DATABASE_USER", EmbeddedPostgresServer.USER);
-        env.put("DATABASE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("API_KEYS", RunningDromedary.API_KEY);
-        env.put("S3_ENDPOINT", RealServices.s3Endpoint());
-        env.put("AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY);
-        env.put("S3_BUCKET", RealServices.BUCKET);
-        env.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
-        env.put("ELASTICSEARCH_INDEX_PREFIX", database.name() + "_");
+        Map<String, String> env = new HashMap<>(RunningDromedary.onTestServices(instanceId, database));
         env.put("HTTP_PORT", String.valueOf(httpPort));
-        env.put("DATA_DIR", "target/test-data/" + instanceId);
-        env.put("TICKER_INTERVAL_SECONDS", "0.2");
         env.putAll(settings);
         return env;
     }

@@ -58,25 +58,36 @@ public final class RunningDromedary implements AutoCloseable {
         application.close();
     }
 
+    /**
+     * The settings of an instance {@code instanceId} on the test run's PostgreSQL ({@code database}), S3 server
+     * and Elasticsearch (with indices named after the database), with the test API keys: for an instance in
+     * this JVM and for a {@code ./dromedary} process alike.
+     */
+    public static Map<String, String> onTestServices(String instanceId, RealServices.TestDatabase database) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("INSTANCE_ID", instanceId);
+        settings.put("DATABASE_URL", database.jdbcUrl());
+        settings.put("DATABASE_USER", EmbeddedPostgresServer.USER);
+        settings.put("DATABASE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        settings.put("API_KEYS", API_KEY + "," + SECOND_API_KEY);
+        settings.put("S3_ENDPOINT", RealServices.s3Endpoint());
+        settings.put("AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY);
+        settings.put("AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY);
+        settings.put("S3_BUCKET", RealServices.BUCKET);
+        settings.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
+        settings.put("ELASTICSEARCH_INDEX_PREFIX", database.name() + "_");
+        settings.put("TICKER_INTERVAL_SECONDS", "0.2");
+        settings.put("DATA_DIR", "target/test-data/" + instanceId);
+        return settings;
+    }
+
     public static final class Builder {
 
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, Object> beans = new LinkedHashMap<>();
 
         private Builder(String instanceId, RealServices.TestDatabase database) {
-            settings.put("INSTANCE_ID", instanceId);
-            settings.put("DATABASE_URL", database.jdbcUrl());
-            settings.put("DATABASE_USER", EmbeddedPostgresServer.USER);
-            settings.put("DATABASE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-            settings.put("API_KEYS", API_KEY + "," + SECOND_API_KEY);
-            settings.put("S3_ENDPOINT", RealServices.s3Endpoint());
-            settings.put("AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY);
-            settings.put("AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY);
-            settings.put("S3_BUCKET", RealServices.BUCKET);
-            settings.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
-            settings.put("ELASTICSEARCH_INDEX_PREFIX", database.name() + "_");
-            settings.put("TICKER_INTERVAL_SECONDS", "0.2");
-            settings.put("DATA_DIR", "target/test-data/" + instanceId);
+            settings.putAll(onTestServices(instanceId, database));
             settings.put("camel.main.routes-include-pattern",
                     "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
             beans.put("gate", new Gate());
