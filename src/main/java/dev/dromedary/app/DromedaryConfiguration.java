@@ -142,12 +142,12 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("csvImport", new CsvImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
                 settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics));
-        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, jobStore, s3, settings.text("S3_BUCKET"),
+        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
                 settings.text("S3_BUCKET"), settings.integer("BATCH_SIZE_FOR_INSERTION")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
-        registry.bind("elasticsearchBulk", new ElasticsearchBulkSink());
+        registry.bind("elasticsearchBulk", new ElasticsearchBulkSink(elasticsearchRestClient));
         registry.bind("facetValues", new FacetValues());
         registry.bind("jobStore", jobStore);
         registry.bind("s3Inbox", new S3Inbox(jobStore, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),

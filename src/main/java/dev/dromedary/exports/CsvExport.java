@@ -1,12 +1,9 @@
 package dev.dromedary.exports;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch.core.SearchRequest;
-import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.elasticsearch.core.search.HitsMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
@@ -16,14 +13,20 @@ import dev.dromedary.vql.ExportPlan;
 import dev.dromedary.vql.Vql;
 import dev.dromedary.vql.VqlError;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.camel.Exchange;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseListener;
+import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,6 +44,7 @@ public final class CsvExport {
 
     private final Datasets datasets;
     private final ElasticsearchClient elasticsearch;
+    private final RestClient elasticsearchRest;
     private final JobStore jobs;
     private final S3Client s3;
     private final String defaultBucket;
@@ -48,10 +52,11 @@ public final class CsvExport {
     private final int maxRedeliveries;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, JobStore jobs, S3Client s3,
-                     String defaultBucket, String prefix, int maxRedeliveries) {
+    public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, RestClient elasticsearchRest, JobStore jobs,
+                     S3Client s3, String defaultBucket, String prefix, int maxRedeliveries) {
         this.datasets = datasets;
         this.elasticsearch = elasticsearch;
+        this.elasticsearchRest = elasticsearchRest;
         this.jobs = jobs;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
@@ -84,51 +89,86 @@ public final class CsvExport {
         }
     }
 
-    /** The search for the next page: the plan's query and sort, in the point in time, after the last hit. */
-    public SearchRequest.Builder nextPage(Exchange exchange) {
+    /**
+     * The next page of hits as CSV rows of the selected columns (the header row before the first page's):
+     * the plan's query and sort, in the point in time, after the last hit of the page before. The search for
+     * the page after it is sent at once, so that Elasticsearch finds it while this page is written.
+     */
+    public List<List<String>> nextPage(Exchange exchange) throws IOException {
         ExportRun run = run(exchange);
-        ExportPlan plan = run.plan;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("query", plan.query());
-        body.put("sort", plan.sort());
-        body.put("_source", Map.of("includes", plan.columns().stream().map(Column::name).distinct().toList()));
-        body.put("size", plan.pageSize());
-        body.put("track_total_hits", false);
+        CompletableFuture<JsonNode> page = run.nextPage;
+        run.nextPage = null;
+        JsonNode answer;
         try {
-            SearchRequest.Builder request = new SearchRequest.Builder().withJson(new StringReader(json.writeValueAsString(body)));
-            request.pit(pit -> pit.id(run.pointInTime).keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE)));
-            if (run.searchAfter != null) {
-                request.searchAfter(run.searchAfter);
-            }
-            return request;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            answer = (page == null ? search(run, run.searchAfter) : page).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while searching", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-    }
-
-    /** The page's hits as CSV rows of the selected columns (the header row before the first page's). */
-    public List<List<String>> rows(Exchange exchange) {
-        ExportRun run = run(exchange);
-        HitsMetadata<?> hits = exchange.getMessage().getBody(HitsMetadata.class);
-        List<List<String>> rows = new ArrayList<>(hits.hits().size() + 1);
+        JsonNode hits = answer.path("hits").path("hits");
+        int count = hits.size();
+        run.rowsInPage = count;
+        run.more = count == run.plan.pageSize();
+        if (count > 0) {
+            run.searchAfter = hits.get(count - 1).path("sort");
+        }
+        if (run.more) {
+            run.nextPage = search(run, run.searchAfter);
+        }
+        List<List<String>> rows = new ArrayList<>(count + 1);
         if (run.pages == 0) {
             rows.add(run.plan.headers());
         }
-        for (Hit<?> hit : hits.hits()) {
-            JsonNode source = hit.source() instanceof JsonNode tree ? tree : json.valueToTree(hit.source());
+        for (JsonNode hit : hits) {
+            JsonNode source = hit.path("_source");
             List<String> row = new ArrayList<>(run.plan.columns().size());
             for (Column column : run.plan.columns()) {
                 row.add(cell(source.get(column.name())));
             }
             rows.add(row);
         }
-        int count = hits.hits().size();
-        run.rowsInPage = count;
-        run.more = count == run.plan.pageSize();
-        if (count > 0) {
-            run.searchAfter = List.copyOf(hits.hits().get(count - 1).sort());
-        }
         return rows;
+    }
+
+    /**
+     * Sends the search for the page after {@code searchAfter} (the first page when null). Java rather than the
+     * elasticsearch component: its typed hits took more CPU than the search itself; here Elasticsearch
+     * filters the answer to the sources and sort values, read as a tree.
+     */
+    private CompletableFuture<JsonNode> search(ExportRun run, JsonNode searchAfter) throws IOException {
+        ExportPlan plan = run.plan;
+        ObjectNode body = json.createObjectNode();
+        body.set("query", json.valueToTree(plan.query()));
+        body.set("sort", json.valueToTree(plan.sort()));
+        body.putObject("_source").set("includes", json.valueToTree(plan.columns().stream().map(Column::name).distinct().toList()));
+        body.put("size", plan.pageSize());
+        body.put("track_total_hits", false);
+        body.putObject("pit").put("id", run.pointInTime).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
+        if (searchAfter != null) {
+            body.set("search_after", searchAfter);
+        }
+        Request request = new Request("POST", "/_search");
+        request.addParameter("filter_path", "hits.hits._source,hits.hits.sort");
+        request.setJsonEntity(json.writeValueAsString(body));
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        elasticsearchRest.performRequestAsync(request, new ResponseListener() {
+            @Override
+            public void onSuccess(Response response) {
+                try (InputStream content = response.getEntity().getContent()) {
+                    answer.complete(json.readTree(content));
+                } catch (IOException | RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /** Adds a page's CSV to the upload, sending a part whenever one is full; a redelivered page is not added twice. */
@@ -222,7 +262,10 @@ public final class CsvExport {
         final String pointInTime;
         final long startedNanos = System.nanoTime();
         S3MultipartUpload upload;
-        List<FieldValue> searchAfter;
+        /** The sort values of the last hit read; the next search starts after them. */
+        JsonNode searchAfter;
+        /** The search for the page after the last one read, sent before that page is written. */
+        CompletableFuture<JsonNode> nextPage;
         boolean more = true;
         int pages;
         int appendedPages;

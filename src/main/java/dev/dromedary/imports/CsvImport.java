@@ -11,6 +11,8 @@ import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.sinks.FacetValues;
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,9 +144,10 @@ public final class CsvImport {
     public Iterator<CsvRow> rows(Exchange exchange) throws InvalidPayloadException {
         ImportRun run = run(exchange);
         InputStream bytes = exchange.getMessage().getMandatoryBody(InputStream.class);
+        run.inFlight = new BatchesInFlight(run.dataset.key(), run.batches);
         if (run.resumedFrom != null) {
             run.reader = new CsvRecordReader(bytes, run.resumedFrom.byteOffset(), run.resumedFrom.rowsRead() + 1);
-            return run.reader;
+            return new UntilStopping(run);
         }
         run.reader = new CsvRecordReader(bytes, 0, 0);
         if (!run.reader.hasNext()) {
@@ -155,37 +158,36 @@ public final class CsvImport {
             throw new ImportRejected("the header " + header.encodingError().substring("the row ".length()));
         }
         run.mapping = HeaderMapping.of(run.dataset, header.values(), run.bucket, run.key);
-        return run.reader;
-    }
-
-    /** Types each row of a batch through the dataset; a row that does not fit is rejected with its reason. */
-    public RowBatch validate(Exchange exchange) throws InvalidPayloadException {
-        ImportRun run = run(exchange);
-        @SuppressWarnings("unchecked")
-        List<CsvRow> source = exchange.getMessage().getMandatoryBody(List.class);
-        exchange.setProperty(BATCH_STARTED, System.nanoTime());
-        return run.mapping.batch(run.jobUuid, ++run.batches, source);
+        return new UntilStopping(run);
     }
 
     /**
-     * After every sink has committed a batch: counts it and writes the job's progress with the checkpoint
-     * after it; hands the job back here when the instance is stopping.
+     * Types each row of a batch through the dataset (a row that does not fit is rejected with its reason),
+     * then waits until no earlier batch that holds one of its keys is still being written.
+     */
+    public RowBatch validate(Exchange exchange) throws InvalidPayloadException, InterruptedException {
+        ImportRun run = run(exchange);
+        try {
+            @SuppressWarnings("unchecked")
+            List<CsvRow> source = exchange.getMessage().getMandatoryBody(List.class);
+            exchange.setProperty(BATCH_STARTED, System.nanoTime());
+            int number = run.batchesBefore() + exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1;
+            RowBatch batch = run.mapping.batch(run.jobUuid, number, source);
+            run.inFlight.enter(batch);
+            return batch;
+        } catch (InvalidPayloadException | InterruptedException | RuntimeException e) {
+            run.inFlight.abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * After every sink has committed a batch: counts it and, once every batch before it has committed too,
+     * writes the job's progress with the checkpoint after the last batch of that committed prefix.
      */
     public void recordBatch(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
         ImportRun run = run(exchange);
         RowBatch batch = exchange.getMessage().getMandatoryBody(RowBatch.class);
-        run.rowsRead += batch.source().size();
-        run.rowsImported += batch.rows().size();
-        run.rowsFailed += batch.rejected().size();
-        run.rowsDuplicate += batch.duplicates();
-        long offset = batch.source().get(batch.source().size() - 1).end();
-        Checkpoint checkpoint = new Checkpoint(run.dataset.name(), run.etag, run.mapping.header(), offset, run.batches,
-                run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate,
-                run.resumedFrom == null ? 0 : run.resumedFrom.rowsRead(), run.resumedFrom == null ? 0 : run.resumedFrom.byteOffset());
-        if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
-                offset, run.bytesTotal, json.writeValueAsString(checkpoint))) {
-            throw new ImportRejected("the job was cancelled or taken over after row " + batch.lastRow());
-        }
         String dataset = run.dataset.name();
         batches.rowsWritten("postgresql", dataset, batch.rows().size());
         batches.rowsWritten("elasticsearch", dataset, batch.rows().size());
@@ -194,13 +196,43 @@ public final class CsvImport {
         if (started != null) {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             batches.batchTook(dataset, took);
-            LOG.debug("Batch {} (rows {}-{}) committed in {} ms: {} rows, {} rejected, checkpoint at byte {}",
-                    batch.number(), batch.firstRow(), batch.lastRow(), took.toMillis(), batch.rows().size(),
-                    batch.rejected().size(), offset);
+            LOG.debug("Batch {} (rows {}-{}) committed in {} ms: {} rows, {} rejected", batch.number(), batch.firstRow(),
+                    batch.lastRow(), took.toMillis(), batch.rows().size(), batch.rejected().size());
         }
-        if (stopping.getAsBoolean()) {
-            throw new JobHandedBack("at its checkpoint after row " + run.rowsRead + " (byte " + offset + " of "
-                    + run.bytesTotal + ")");
+        // one writer at a time, so that a checkpoint is never followed by an earlier one
+        synchronized (run) {
+            List<BatchesInFlight.Committed> prefix = run.inFlight.committed(batch);
+            if (prefix.isEmpty()) {
+                return;
+            }
+            for (BatchesInFlight.Committed committed : prefix) {
+                run.batches = committed.number();
+                run.rowsRead += committed.rowsRead();
+                run.rowsImported += committed.rowsImported();
+                run.rowsFailed += committed.rowsFailed();
+                run.rowsDuplicate += committed.rowsDuplicate();
+            }
+            BatchesInFlight.Committed last = prefix.get(prefix.size() - 1);
+            run.checkpointOffset = last.endOffset();
+            Checkpoint checkpoint = new Checkpoint(dataset, run.etag, run.mapping.header(), last.endOffset(), run.batches,
+                    run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate,
+                    run.resumedFrom == null ? 0 : run.resumedFrom.rowsRead(), run.resumedFrom == null ? 0 : run.resumedFrom.byteOffset());
+            if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
+                    last.endOffset(), run.bytesTotal, json.writeValueAsString(checkpoint))) {
+                throw new ImportRejected("the job was cancelled or taken over after row " + last.lastRow());
+            }
+        }
+    }
+
+    /**
+     * After the last batch: when the rows stopped because the instance is stopping, hands the job back at
+     * its checkpoint, which every batch read has reached by now.
+     */
+    public void handBackIfStopped(Exchange exchange) {
+        ImportRun run = run(exchange);
+        if (run.stoppedEarly) {
+            throw new JobHandedBack("at its checkpoint after row " + run.rowsRead + " (byte " + run.checkpointOffset
+                    + " of " + run.bytesTotal + ")");
         }
     }
 
@@ -265,6 +297,10 @@ public final class CsvImport {
 
     /** The rows of a batch that failed after its redeliveries, as dead letters, and why it failed. */
     public List<Map<String, Object>> failedBatch(Exchange exchange) {
+        ImportRun run = run(exchange);
+        if (run != null && run.inFlight != null) {
+            run.inFlight.abandon();
+        }
         RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
         String error = describeFailure(exchange, batch);
         exchange.setProperty("importFailure", error);
@@ -296,6 +332,35 @@ public final class CsvImport {
     private static String text(Map<?, ?> data, String field) {
         Object value = data.get(field);
         return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    /** The rows of the object until the instance stops: then the import ends at the last batch read. */
+    private final class UntilStopping implements Iterator<CsvRow>, Closeable {
+
+        private final ImportRun run;
+
+        UntilStopping(ImportRun run) {
+            this.run = run;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (stopping.getAsBoolean()) {
+                run.stoppedEarly = run.reader.hasNext();
+                return false;
+            }
+            return run.reader.hasNext();
+        }
+
+        @Override
+        public CsvRow next() {
+            return run.reader.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+            run.reader.close();
+        }
     }
 
     private static ImportRun run(Exchange exchange) {

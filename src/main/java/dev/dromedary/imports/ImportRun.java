@@ -16,6 +16,12 @@ public final class ImportRun {
     final long startedNanos = System.nanoTime();
     /** The records of the object as read so far. */
     CsvRecordReader reader;
+    /** The batches being written at once, and the committed prefix of them. */
+    BatchesInFlight inFlight;
+    /** Whether the rows stopped before the object's end because the instance is stopping. */
+    volatile boolean stoppedEarly;
+    /** The byte offset of the checkpoint written last. */
+    long checkpointOffset;
     /** How the file's header maps to the dataset, once it has been read. */
     HeaderMapping mapping;
     /** The checkpoint this import goes on from; null when it reads the object from its first byte. */
@@ -35,6 +41,11 @@ public final class ImportRun {
         this.etag = etag;
     }
 
+    /** The batches of the checkpoint this import goes on from; the next batch read is numbered after them. */
+    int batchesBefore() {
+        return resumedFrom == null ? 0 : resumedFrom.batches();
+    }
+
     void resumeFrom(Checkpoint checkpoint, HeaderMapping mapping) {
         this.resumedFrom = checkpoint;
         this.mapping = mapping;
@@ -43,5 +54,6 @@ public final class ImportRun {
         this.rowsFailed = checkpoint.rowsFailed();
         this.rowsDuplicate = checkpoint.rowsDuplicate();
         this.batches = checkpoint.batches();
+        this.checkpointOffset = checkpoint.byteOffset();
     }
 }

@@ -25,6 +25,17 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
         return source.get(source.size() - 1).number();
     }
 
+    /** A batch is itself, not its rows: Camel keys caches by the body, and hashing every row costs dearly. */
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** A row that did not validate: its number, the row as CSV text, and why. */
     public record Rejected(long rowNumber, String payload, String error) {
     }

@@ -32,8 +32,8 @@ public final class Launcher {
                                  the dead letters of a running Dromedary (DROMEDARY_URL, default
                                  http://localhost:HTTP_PORT): counts by job and reason, the rows, or a
                                  reprocess_dead_letters job that sends them through the sinks again
-              bench [--rows N] [--batch N] [--workers N] [--bulk N] [--senders N] [--jobs N]
-                    [--services configured]
+              bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
+                    [--jobs N] [--steps copy,bulk,import,export,jobs] [--services configured]
                                  measures an import and an export of N (1000000) generated rows against
                                  PostgreSQL COPY, Elasticsearch _bulk and a bare scan, and N no-op jobs,
                                  on embedded services under DATA_DIR/bench (or the configured ones, whose

@@ -3,6 +3,7 @@ package dev.dromedary.sinks;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.imports.RowBatch;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,8 @@ public final class FacetValues {
                 }
             }
         }
-        return rows.stream().distinct().toList();
+        // in one order in every batch: batches written at once then take the values' locks in the same order
+        return rows.stream().distinct().sorted(Comparator.comparing(row -> (String) row.get(KEY))).toList();
     }
 
     public void markSent(Exchange exchange) {

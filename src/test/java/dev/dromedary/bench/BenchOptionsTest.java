@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BenchOptionsTest {
@@ -11,14 +12,17 @@ class BenchOptionsTest {
     @Test
     void aMillionRowsOnEmbeddedServicesUnlessToldOtherwise() {
         assertThat(Bench.Options.parse(List.of()))
-                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 1000, 2, 10_000, false));
-        assertThat(Bench.Options.parse(List.of("--rows", "100000", "--bulk", "500", "--services", "configured")))
-                .isEqualTo(new Bench.Options(100_000, 500, 4, 500, 2, 10_000, true));
+                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 4, 1000, 2, 10_000, false, Set.copyOf(Bench.Options.STEPS)));
+        assertThat(Bench.Options.parse(List.of("--rows", "100000", "--bulk", "500", "--services", "configured",
+                "--in-flight", "2", "--steps", "bulk, import")))
+                .isEqualTo(new Bench.Options(100_000, 500, 2, 4, 500, 2, 10_000, true, Set.of("bulk", "import")));
     }
 
     @Test
     void anUnknownOptionOrAMissingValueIsSaid() {
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--speed", "fast"))).hasMessage("unknown option --speed");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--rows"))).hasMessage("option --rows has no value");
+        assertThatThrownBy(() -> Bench.Options.parse(List.of("--steps", "copy,load")))
+                .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs");
     }
 }

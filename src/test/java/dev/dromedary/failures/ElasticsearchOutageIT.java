@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 class ElasticsearchOutageIT {
 
     private static final int BATCH = 100;
+    private static final int IN_FLIGHT = 4;
 
     @Test
     void anImportWhoseElasticsearchStopsFailsAfterRedeliveryAndCountsOnlyWhatLanded() throws Exception {
@@ -34,6 +35,7 @@ class ElasticsearchOutageIT {
         root.addAppender(log);
         try (RunningDromedary dromedary = RunningDromedary.named("outage", database)
                 .with("BATCH_SIZE_FOR_INSERTION", BATCH)
+                .with("IMPORT_BATCHES_IN_FLIGHT", IN_FLIGHT)
                 .with("MAX_REDELIVERIES", 3)
                 .with("REDELIVERY_DELAY_MS", 200)
                 .start()) {
@@ -58,14 +60,20 @@ class ElasticsearchOutageIT {
             assertThat(imports.documents("contacts")).isGreaterThanOrEqualTo(counted);
             assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid AND error = ?",
                     uuid, error)).isEqualTo(BATCH);
+            // every batch in flight when Elasticsearch stopped failed the same way, each a dead letter of its own
+            long deadLetters = database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid "
+                    + "AND error ~ '^batch \\d+ \\(rows \\d+-\\d+\\) failed after 3 redeliveries: '", uuid);
+            assertThat(deadLetters).isBetween((long) BATCH, (long) BATCH * IN_FLIGHT).isEqualTo(deadLetters / BATCH * BATCH);
+            assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid", uuid))
+                    .isEqualTo(deadLetters);
 
             JsonNode reprocessing = imports.awaitFinished(dromedary.api()
                     .post("/common/dead-letters/reprocess", "{\"job_uuid\": \"" + uuid + "\"}").body().get("uuid").asText());
             assertThat(reprocessing.get("status").asText()).isEqualTo("completed");
-            assertThat(reprocessing.get("job_response").get("reprocessed").asLong()).isEqualTo(BATCH);
+            assertThat(reprocessing.get("job_response").get("reprocessed").asLong()).isEqualTo(deadLetters);
             assertThat(reprocessing.get("job_response").get("still_failing").asLong()).isZero();
             assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE job_uuid = ?::uuid "
-                    + "AND reprocessed_at IS NOT NULL", uuid)).isEqualTo(BATCH);
+                    + "AND reprocessed_at IS NOT NULL", uuid)).isEqualTo(deadLetters);
             long landed = database.queryLong("SELECT count(*) FROM contacts");
             assertThat(imports.documents("contacts")).isEqualTo(landed);
         } finally {
