@@ -8,6 +8,7 @@ import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
+import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.db.Database;
@@ -28,6 +29,7 @@ import dev.dromedary.schedules.ClusteredScheduler;
 import dev.dromedary.schedules.Schedule;
 import dev.dromedary.schedules.Schedules;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
+import dev.dromedary.sinks.IndexRefresh;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.PostgresUpsertSink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,6 +107,10 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         Datasets datasets = Datasets.load(datasetDirs, settings.text("ELASTICSEARCH_INDEX_PREFIX"));
         DatasetStorage.prepareTables(database.dataSource(), datasetDirs, datasets);
         DatasetStorage.prepareIndices(elasticsearch, datasets);
+        IndexRefresh indexRefresh = new IndexRefresh(elasticsearchRestClient, settings.text("IMPORT_REFRESH_INTERVAL"));
+        for (Dataset dataset : datasets.all()) {
+            indexRefresh.restoreIfPaused(dataset.index());
+        }
 
         ObjectMapper json = new ObjectMapper();
         JobStore jobStore = new JobStore(database.dataSource(), json, instanceId);
@@ -141,7 +147,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         JobExecution jobExecution = new JobExecution(jobStore, backoff, json, metrics);
         registry.bind("csvImport", new CsvImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
-                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics));
+                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics, indexRefresh));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"),
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),

@@ -11,6 +11,7 @@ import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.sinks.FacetValues;
+import dev.dromedary.sinks.IndexRefresh;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ public final class CsvImport {
     private final ObjectMapper json;
     private final BooleanSupplier stopping;
     private final JobMetrics batches;
+    private final IndexRefresh indexRefresh;
 
     /**
      * {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent;
@@ -58,7 +60,7 @@ public final class CsvImport {
      */
     public CsvImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3,
                      String defaultBucket, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping,
-                     JobMetrics batches) {
+                     JobMetrics batches, IndexRefresh indexRefresh) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.importedObjects = importedObjects;
@@ -68,6 +70,7 @@ public final class CsvImport {
         this.json = json;
         this.stopping = stopping;
         this.batches = batches;
+        this.indexRefresh = indexRefresh;
     }
 
     /**
@@ -124,6 +127,16 @@ public final class CsvImport {
         FacetValues.startJob(exchange);
         exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
         exchange.getMessage().setHeader("CamelAwsS3Key", key);
+    }
+
+    /** Pauses the refreshes of the dataset's index while this import writes to it. */
+    public void pauseRefresh(Exchange exchange) throws IOException {
+        indexRefresh.importBegins(run(exchange).dataset.index());
+    }
+
+    /** After the import, however it ended: the index refreshes again, and everything indexed is searchable. */
+    public void resumeRefresh(Exchange exchange) {
+        indexRefresh.importEnded(run(exchange).dataset.index());
     }
 
     /** Whether the import goes on from a checkpoint, in the bytes after it (if any are left). */

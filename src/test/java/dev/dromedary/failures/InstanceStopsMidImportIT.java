@@ -72,6 +72,8 @@ class InstanceStopsMidImportIT {
             assertThat(progress.get("seconds_left").asLong()).isPositive();
 
             first.kill();
+            // the import had paused the index's refreshes, and did not live to give them back
+            assertThat(new ImportFixture(null, database).refreshInterval("contacts")).isEqualTo("-1");
 
             checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", uuid);
             assertThat(checkpointRow).isBetween(40_000L, ROWS - 1L);
@@ -81,6 +83,7 @@ class InstanceStopsMidImportIT {
         // the next instance finds the job's lease run out, and its retry runner resumes it
         try (RunningDromedary next = RunningDromedary.named("next", database)
                 .with("LEASE_SECONDS", 2).with("HEARTBEAT_INTERVAL_SECONDS", 1).start()) {
+            assertThat(new ImportFixture(next, database).refreshInterval("contacts")).as("given back at start-up").isNull();
             JsonNode job = new ImportFixture(next, database).awaitSettled(uuid);
 
             assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");

@@ -65,6 +65,9 @@ class CsvImportIT {
         assertThat(job.get("progress").get("rows_per_second").asDouble()).isPositive();
         assertThat(job.get("progress").get("seconds_left").isNull()).isTrue();
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+        // the index did not refresh during the import; it does again, and every document is searchable at once
+        assertThat(imports.refreshInterval("contacts")).isNull();
+        assertThat(imports.searchableDocuments("contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
 
         List<CSVRecord> records = SinkContents.parse(csv);

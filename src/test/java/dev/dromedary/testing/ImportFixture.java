@@ -89,6 +89,18 @@ public final class ImportFixture {
         return elasticsearch("GET", "/" + indexPrefix + index + "/_count").get("count").asLong();
     }
 
+    /** Documents in the dataset's index that a search finds now, without asking for a refresh first. */
+    public long searchableDocuments(String index) {
+        return elasticsearch("GET", "/" + indexPrefix + index + "/_count").get("count").asLong();
+    }
+
+    /** The refresh interval set on the dataset's index, or null when it has Elasticsearch's default. */
+    public String refreshInterval(String index) {
+        JsonNode settings = elasticsearch("GET", "/" + indexPrefix + index + "/_settings?flat_settings=true");
+        JsonNode interval = settings.path(indexPrefix + index).path("settings").path("index.refresh_interval");
+        return interval.isMissingNode() ? null : interval.asText();
+    }
+
     /** The stored fields of one document, or null when there is none. */
     public JsonNode document(String index, String id) {
         JsonNode found = elasticsearch("GET", "/" + indexPrefix + index + "/_doc/" + id);
