@@ -239,6 +239,9 @@ public final class Bench {
                 .getEntity().getContent()).elements().next();
         elasticsearch.performRequest(new Request("DELETE", "/" + index + "?ignore_unavailable=true"));
         Request create = new Request("PUT", "/" + index);
+        // as Dromedary sets an index it imports into: no refreshes until the load ends
+        ((ObjectNode) mapping).putObject("settings").putObject("index").put("number_of_shards", 1)
+                .put("number_of_replicas", 0).put("refresh_interval", "-1");
         create.setJsonEntity(mapping.toString());
         elasticsearch.performRequest(create);
 
