@@ -1,15 +1,23 @@
 package dev.dromedary.exports;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * One object written to S3 in parts as its bytes come, so that an object of any size needs only a part's
- * worth of memory. Nothing is visible under the key until {@link #complete()}; {@link #abort()} leaves nothing.
+ * One object written to S3 in parts as its bytes come, so that an object of any size needs only a few
+ * parts' worth of memory. A full part is sent in the background while the next one fills, one at a time;
+ * a part that failed is sent again, in the caller's thread, by the next call (a redelivery). Nothing is
+ * visible under the key until {@link #complete()}; {@link #abort()} leaves nothing.
  */
 final class S3MultipartUpload {
 
@@ -22,6 +30,12 @@ final class S3MultipartUpload {
     private final String uploadId;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(PART_SIZE + (1 << 20));
     private final List<CompletedPart> parts = new ArrayList<>();
+    /** Parts handed to the sender, in order, not yet known to have landed. */
+    private final Deque<Part> sending = new ArrayDeque<>();
+    private final ExecutorService sender;
+
+    private record Part(int number, byte[] bytes, CompletableFuture<String> etag) {
+    }
 
     S3MultipartUpload(S3Client s3, String bucket, String key) {
         this.s3 = s3;
@@ -29,36 +43,65 @@ final class S3MultipartUpload {
         this.key = key;
         this.uploadId = s3.createMultipartUpload(create -> create.bucket(bucket).key(key).contentType("text/csv"))
                 .uploadId();
+        this.sender = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "s3-upload " + key);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     void write(byte[] bytes) {
         buffer.writeBytes(bytes);
     }
 
-    /** Sends the buffered bytes as a part once there is a part's worth; a failed send keeps them for a retry. */
+    /** Hands the buffered bytes to the sender once there is a part's worth, with at most one part still going. */
     void sendFullParts() {
         if (buffer.size() >= PART_SIZE) {
-            sendPart();
+            while (sending.size() > 1) {
+                landOldest();
+            }
+            int number = parts.size() + sending.size() + 1;
+            byte[] bytes = buffer.toByteArray();
+            sending.add(new Part(number, bytes, CompletableFuture.supplyAsync(() -> upload(number, bytes), sender)));
+            buffer.reset();
         }
     }
 
     void complete() {
-        if (buffer.size() > 0 || parts.isEmpty()) {
-            sendPart();
+        if (buffer.size() > 0 || parts.size() + sending.size() == 0) {
+            int number = parts.size() + sending.size() + 1;
+            byte[] bytes = buffer.toByteArray();
+            sending.add(new Part(number, bytes, CompletableFuture.completedFuture(upload(number, bytes))));
+            buffer.reset();
+        }
+        while (!sending.isEmpty()) {
+            landOldest();
         }
         s3.completeMultipartUpload(done -> done.bucket(bucket).key(key).uploadId(uploadId)
                 .multipartUpload(upload -> upload.parts(parts)));
+        sender.shutdown();
     }
 
     void abort() {
+        sender.shutdownNow();
         s3.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
     }
 
-    private void sendPart() {
-        int number = parts.size() + 1;
-        String etag = s3.uploadPart(part -> part.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                RequestBody.fromBytes(buffer.toByteArray())).eTag();
-        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-        buffer.reset();
+    /** Waits for the oldest part in flight; sends it again here when it failed, which may throw for a redelivery. */
+    private void landOldest() {
+        Part part = sending.peek();
+        String etag;
+        try {
+            etag = part.etag().join();
+        } catch (CompletionException e) {
+            etag = upload(part.number(), part.bytes());
+        }
+        parts.add(CompletedPart.builder().partNumber(part.number()).eTag(etag).build());
+        sending.remove();
+    }
+
+    private String upload(int number, byte[] bytes) {
+        return s3.uploadPart(part -> part.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                RequestBody.fromBytes(bytes)).eTag();
     }
 }
