@@ -10,6 +10,7 @@ import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.exports.CsvExport;
 import dev.dromedary.samples.SampleCsv;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import java.io.IOException;
@@ -390,7 +391,7 @@ public final class Bench {
                 search.set("search_after", after);
             }
             Request request = new Request("POST", "/_search");
-            request.addParameter("filter_path", "hits.hits._source,hits.hits.sort");
+            request.addParameter("filter_path", CsvExport.HITS_ONLY);
             request.setJsonEntity(search.toString());
             JsonNode hits = JSON.readTree(elasticsearch.performRequest(request).getEntity().getContent()).path("hits").path("hits");
             if (hits.isEmpty()) {

@@ -42,6 +42,8 @@ public final class CsvExport {
 
     public static final String RUN = "exportRun";
     private static final String POINT_IN_TIME_KEEP_ALIVE = "5m";
+    /** What an export reads of a search's answer: each hit's source and sort values. */
+    public static final String HITS_ONLY = "hits.hits._source,hits.hits.sort";
     /** The job's progress is written at most this often (and after the last page). */
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(CsvExport.class);
@@ -83,7 +85,7 @@ public final class CsvExport {
         String pointInTime = elasticsearch.openPointInTime(open -> open.index(plan.dataset().index())
                 .keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE))).id();
         ExportRun run = new ExportRun(UUID.fromString(exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class)),
-                plan, bucket, key, pointInTime);
+                plan, bucket, key, pointInTime, searchBody(plan, pointInTime));
         exchange.setProperty(RUN, run);
         try {
             run.upload = new S3MultipartUpload(s3, bucket, key);
@@ -141,25 +143,30 @@ public final class CsvExport {
         return csv.toString();
     }
 
-    /**
-     * Sends the search for the page after {@code searchAfter} (the first page when null). Java rather than the
-     * elasticsearch component: its typed hits took more CPU than the search itself; here Elasticsearch
-     * filters the answer to the sources and sort values, read as a tree.
-     */
-    private CompletableFuture<JsonNode> search(ExportRun run, JsonNode searchAfter) throws IOException {
-        ExportPlan plan = run.plan;
+    /** The search of every page, but for where it starts: the plan's query and sort, in the point in time. */
+    private ObjectNode searchBody(ExportPlan plan, String pointInTime) {
         ObjectNode body = json.createObjectNode();
         body.set("query", json.valueToTree(plan.query()));
         body.set("sort", json.valueToTree(plan.sort()));
         body.putObject("_source").set("includes", json.valueToTree(plan.columns().stream().map(Column::name).distinct().toList()));
         body.put("size", plan.pageSize());
         body.put("track_total_hits", false);
-        body.putObject("pit").put("id", run.pointInTime).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
+        body.putObject("pit").put("id", pointInTime).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
+        return body;
+    }
+
+    /**
+     * Sends the search for the page after {@code searchAfter} (the first page when null). Java rather than the
+     * elasticsearch component: its typed hits took more CPU than the search itself; here Elasticsearch
+     * filters the answer to the sources and sort values, read as a tree.
+     */
+    private CompletableFuture<JsonNode> search(ExportRun run, JsonNode searchAfter) throws IOException {
+        ObjectNode body = run.search.deepCopy();
         if (searchAfter != null) {
             body.set("search_after", searchAfter);
         }
         Request request = new Request("POST", "/_search");
-        request.addParameter("filter_path", "hits.hits._source,hits.hits.sort");
+        request.addParameter("filter_path", HITS_ONLY);
         request.setJsonEntity(json.writeValueAsString(body));
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         elasticsearchRest.performRequestAsync(request, new ResponseListener() {
@@ -276,6 +283,8 @@ public final class CsvExport {
         final String bucket;
         final String key;
         final String pointInTime;
+        /** The search of every page, without where it starts. */
+        final ObjectNode search;
         final long startedNanos = System.nanoTime();
         S3MultipartUpload upload;
         /** The sort values of the last hit read; the next search starts after them. */
@@ -289,12 +298,13 @@ public final class CsvExport {
         long rowsExported;
         long progressWrittenAt = System.nanoTime();
 
-        ExportRun(UUID jobUuid, ExportPlan plan, String bucket, String key, String pointInTime) {
+        ExportRun(UUID jobUuid, ExportPlan plan, String bucket, String key, String pointInTime, ObjectNode search) {
             this.jobUuid = jobUuid;
             this.plan = plan;
             this.bucket = bucket;
             this.key = key;
             this.pointInTime = pointInTime;
+            this.search = search;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.dromedary.sinks;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.elasticsearch.client.Request;
@@ -59,8 +61,10 @@ public final class IndexRefresh {
         }
         Request current = new Request("GET", "/" + index + "/_settings/index.refresh_interval");
         current.addParameter("flat_settings", "true");
-        String answer = new String(elasticsearch.performRequest(current).getEntity().getContent().readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
+        String answer;
+        try (InputStream content = elasticsearch.performRequest(current).getEntity().getContent()) {
+            answer = new String(content.readAllBytes(), StandardCharsets.UTF_8);
+        }
         if (answer.contains("\"index.refresh_interval\":\"" + intervalDuringImports + "\"")) {
             LOG.info("The index {} was left without refreshes by an import that did not end; giving it its interval back", index);
             restore(index);

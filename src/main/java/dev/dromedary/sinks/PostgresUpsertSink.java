@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 import org.postgresql.PGConnection;
 
 /**
@@ -72,20 +75,21 @@ public final class PostgresUpsertSink {
         }
     }
 
-    /** Typed rows as COPY's CSV: null as nothing, every value quoted, several keywords as an array literal. */
-    static String asCsv(List<Column> columns, List<Map<String, Object>> rows) {
+    /** COPY's CSV: null as nothing, every other value quoted (so that an empty text stays empty, not null). */
+    private static final CSVFormat COPY_CSV = CSVFormat.DEFAULT.builder().setQuoteMode(QuoteMode.ALL_NON_NULL)
+            .setRecordSeparator('\n').get();
+
+    /** Typed rows as COPY's CSV, several keywords as an array literal. */
+    static String asCsv(List<Column> columns, List<Map<String, Object>> rows) throws IOException {
         StringBuilder csv = new StringBuilder(rows.size() * 400);
-        for (Map<String, Object> row : rows) {
-            for (int i = 0; i < columns.size(); i++) {
-                if (i > 0) {
-                    csv.append(',');
+        try (CSVPrinter printer = COPY_CSV.print(csv)) {
+            for (Map<String, Object> row : rows) {
+                for (Column column : columns) {
+                    Object value = row.get(column.name());
+                    printer.print(value instanceof List<?> values ? arrayLiteral(values) : value);
                 }
-                Object value = row.get(columns.get(i).name());
-                if (value != null) {
-                    quoted(csv, value instanceof List<?> values ? arrayLiteral(values) : value.toString());
-                }
+                printer.println();
             }
-            csv.append('\n');
         }
         return csv.toString();
     }
@@ -99,17 +103,5 @@ public final class PostgresUpsertSink {
             array.append('"').append(value.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
         return array.append('}').toString();
-    }
-
-    private static void quoted(StringBuilder csv, String value) {
-        csv.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"') {
-                csv.append('"');
-            }
-            csv.append(c);
-        }
-        csv.append('"');
     }
 }

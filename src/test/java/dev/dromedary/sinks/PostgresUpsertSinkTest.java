@@ -1,0 +1,27 @@
+package dev.dromedary.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dromedary.datasets.Column;
+import dev.dromedary.datasets.ColumnType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresUpsertSinkTest {
+
+    @Test
+    void copyTellsNullFromEmptyAndKeepsQuotesNewlinesAndSeveralKeywords() throws Exception {
+        List<Column> columns = List.of(new Column("name", ColumnType.TEXT), new Column("title", ColumnType.TEXT),
+                new Column("note", ColumnType.TEXT), new Column("tags", ColumnType.KEYWORDS), new Column("size", ColumnType.LONG));
+        Map<String, Object> row = new HashMap<>();
+        row.put("name", "");
+        row.put("note", "say \"hi\",\nthen go");
+        row.put("tags", List.of("a,b", "quote \" and \\ slash"));
+        row.put("size", 12L);
+
+        assertThat(PostgresUpsertSink.asCsv(columns, List.of(row)))
+                .isEqualTo("\"\",,\"say \"\"hi\"\",\nthen go\",\"{\"\"a,b\"\",\"\"quote \\\"\" and \\\\ slash\"\"}\",\"12\"\n");
+    }
+}
