@@ -6,5 +6,5 @@ SET status = :to, job_response = CAST(:response AS jsonb), attempts = greatest(a
     claimed_at = CASE WHEN :to = 'open' THEN NULL ELSE claimed_at END,
     run_after = CASE WHEN :to = 'failed' THEN now() END,
     updated_at = now()
-WHERE uuid = :uuid AND status = :from AND claimed_by = :owner
+WHERE uuid = :uuid AND status = :from AND claimed_by = :owner AND attempts = :attempts
 RETURNING *

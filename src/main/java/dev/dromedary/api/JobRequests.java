@@ -1,11 +1,15 @@
 package dev.dromedary.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobQuery;
 import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.JobTypes;
@@ -39,20 +43,29 @@ public final class JobRequests {
     private static final int DEFAULT_LIMIT = 25;
     private static final int DEFAULT_DEAD_LETTER_LIMIT = 100;
     private static final int MAX_DEAD_LETTER_LIMIT = 1000;
+    private static final int MAX_REPROCESS_LIMIT = 10_000;
     private static final int MAX_LIMIT = 100;
+    /** Dromedary's own idempotency keys: the inbox's imports, the schedules' runs. */
+    private static final List<String> RESERVED_KEY_PREFIXES = List.of("inbox:", "schedule:", "once:");
+    static final int MAX_JSON_DEPTH = 64;
+    static final int MAX_NUMBER_DIGITS = 100;
 
     private final ObjectMapper json;
     private final JobTypes jobTypes;
     private final int maxBodyBytes;
     private final int defaultRetryInterval;
+    private final AllowedBuckets buckets;
 
-    public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval) {
-        this.json = new ObjectMapper()
+    public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets) {
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
+        this.json = new ObjectMapper(factory)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.jobTypes = jobTypes;
         this.maxBodyBytes = maxBodyBytes;
         this.defaultRetryInterval = defaultRetryInterval;
+        this.buckets = buckets;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
@@ -79,15 +92,34 @@ public final class JobRequests {
         if (!jobData.isObject()) {
             throw ApiError.badRequest("ERR_INVALID_JOB_DATA: 'job_data' must be a JSON object");
         }
+        String nul = nulAt(jobData, "");
+        if (nul != null) {
+            throw ApiError.badRequest("ERR_INVALID_JOB_DATA: job_data" + nul + " holds a NUL character (\\u0000), "
+                    + "which a job cannot store");
+        }
+        JsonNode bucket = jobData.get("s3_bucket");
+        if (bucket != null && !bucket.isNull() && !(bucket.isTextual() && buckets.allows(bucket.asText()))) {
+            throw ApiError.badRequest("ERR_BUCKET_NOT_ALLOWED: " + buckets.refusal(bucket.isTextual() ? bucket.asText() : bucket.toString()));
+        }
 
         int retryCount = nonNegativeInt(request.get("retry_count"), 0, INVALID_RETRY_COUNT);
         int retryInterval = nonNegativeInt(request.get("retry_interval"), defaultRetryInterval,
                 "ERR_INVALID_RETRY_INTERVAL: 'retry_interval' must be a non-negative integer number of seconds");
         JsonNode idempotencyKey = request.get("idempotency_key");
         if (!isAbsent(idempotencyKey) && (!idempotencyKey.isTextual() || idempotencyKey.asText().isBlank()
-                || idempotencyKey.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+                || idempotencyKey.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH
+                || idempotencyKey.asText().chars().anyMatch(Character::isISOControl))) {
             throw ApiError.badRequest("ERR_INVALID_IDEMPOTENCY_KEY: 'idempotency_key' must be a string of 1 to "
-                    + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+                    + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, none of them a control character");
+        }
+        if (!isAbsent(idempotencyKey)) {
+            for (String prefix : RESERVED_KEY_PREFIXES) {
+                if (idempotencyKey.asText().startsWith(prefix)) {
+                    throw ApiError.badRequest("ERR_RESERVED_IDEMPOTENCY_KEY: idempotency keys starting with "
+                            + String.join(", ", RESERVED_KEY_PREFIXES) + " are Dromedary's own (the inbox's and the "
+                            + "schedules' jobs); choose another");
+                }
+            }
         }
         return new NewJob(jobType.asText(), (ObjectNode) jobData, retryCount, retryInterval,
                 isAbsent(idempotencyKey) ? null : idempotencyKey.asText());
@@ -127,9 +159,27 @@ public final class JobRequests {
     }
 
     /** The query parameters of the dead-letter endpoints ({@code job_uuid}, {@code limit}), as SQL parameters. */
-    public Map<String, Object> deadLetterQuery(@Header("job_uuid") String jobUuid, @Header("limit") String limit) {
+    public Map<String, Object> deadLetterQuery(@Header("job_uuid") String jobUuid, @Header("limit") String limit,
+                                               @Header("id") String id, @Header("full") String full) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("job_uuid", jobUuid == null || jobUuid.isBlank() ? null : uuid(jobUuid).toString());
+        boolean whole = "true".equals(full);
+        if (full != null && !whole && !"false".equals(full)) {
+            throw ApiError.badRequest("ERR_INVALID_FULL: 'full' is true or false");
+        }
+        Long letter = null;
+        if (id != null) {
+            try {
+                letter = Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("ERR_INVALID_ID: 'id' must be the id of a dead letter (a whole number)");
+            }
+        }
+        if (whole && letter == null) {
+            throw ApiError.badRequest("ERR_INVALID_FULL: full=true answers one dead letter in full: give its id too");
+        }
+        parameters.put("id", letter);
+        parameters.put("full", whole);
         int rows = DEFAULT_DEAD_LETTER_LIMIT;
         if (limit != null) {
             try {
@@ -157,8 +207,9 @@ public final class JobRequests {
             uuid(job.isTextual() ? job.asText() : job.toString());
         }
         JsonNode limit = request.get("limit");
-        if (!isAbsent(limit) && (!limit.canConvertToInt() || !limit.isIntegralNumber() || limit.intValue() < 1)) {
-            throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be a positive integer");
+        if (!isAbsent(limit) && (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1
+                || limit.intValue() > MAX_REPROCESS_LIMIT)) {
+            throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_REPROCESS_LIMIT);
         }
         return new NewJob("reprocess_dead_letters", request, 0, defaultRetryInterval, null);
     }
@@ -183,8 +234,8 @@ public final class JobRequests {
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body != null && body.length > maxBodyBytes) {
-            throw ApiError.badRequest("ERR_BODY_TOO_LARGE: the request body is " + body.length
-                    + " bytes; the limit is " + maxBodyBytes + " bytes");
+            throw new ApiError(413, "ERR_BODY_TOO_LARGE: the request body is larger than the limit of " + maxBodyBytes
+                    + " bytes");
         }
         if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             if (required) {
@@ -195,10 +246,14 @@ public final class JobRequests {
         JsonNode parsed;
         try {
             parsed = json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiError.badRequest("ERR_MALFORMED_JSON: the request body is beyond what the API reads: JSON nested "
+                    + "at most " + MAX_JSON_DEPTH + " deep, numbers of at most " + MAX_NUMBER_DIGITS + " digits ("
+                    + e.getOriginalMessage().split("\\(")[0].strip() + ")");
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("ERR_MALFORMED_JSON: the request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+                    + e.getOriginalMessage() + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (java.io.IOException e) {
             throw ApiError.badRequest("ERR_MALFORMED_JSON: the request body could not be read: " + e.getMessage());
         }
@@ -206,6 +261,32 @@ public final class JobRequests {
             throw ApiError.badRequest("ERR_INVALID_BODY: the request body must be a JSON object");
         }
         return (ObjectNode) parsed;
+    }
+
+    /** The path of the first string or field name under {@code node} that holds a NUL, or null when none does. */
+    private static String nulAt(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.asText().indexOf('\u0000') >= 0 ? path : null;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String at = field.getKey().indexOf('\u0000') >= 0 ? path + "." + field.getKey().replace('\u0000', '?')
+                        : nulAt(field.getValue(), path + "." + field.getKey());
+                if (at != null) {
+                    return at;
+                }
+            }
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String at = nulAt(node.get(i), path + "[" + i + "]");
+                if (at != null) {
+                    return at;
+                }
+            }
+        }
+        return null;
     }
 
     private static void rejectUnknownFields(ObjectNode request, List<String> known) {

@@ -8,6 +8,7 @@ import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
+import dev.dromedary.api.RequestGuard;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
@@ -17,7 +18,9 @@ import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.CsvImport;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.ImportedObjects;
+import dev.dromedary.imports.RecordLimits;
 import dev.dromedary.inbox.S3Inbox;
+import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
@@ -44,6 +47,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.CamelEvent;
@@ -145,27 +149,35 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchHealth", new ServiceHealthCheck("elasticsearch", () ->
                 "cluster " + elasticsearch.cluster().health().status().jsonValue()));
         JobExecution jobExecution = new JobExecution(jobStore, backoff, json, metrics);
+        AllowedBuckets buckets = new AllowedBuckets(settings.list("S3_ALLOWED_BUCKETS"));
         registry.bind("csvImport", new CsvImport(datasets, jobStore,
-                new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"),
-                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics, indexRefresh));
-        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"),
-                settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES")));
+                new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"), buckets,
+                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics, indexRefresh,
+                new RecordLimits(settings.integer("MAX_RECORD_BYTES"), settings.integer("MAX_COLUMNS"),
+                        settings.integer("BATCH_SIZE_FOR_INSERTION"), settings.integer("BATCH_MAX_BYTES"))));
+        registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"), buckets,
+                settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES"),
+                settings.bool("EXPORT_ESCAPE_FORMULAS")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
                 settings.text("S3_BUCKET"), settings.integer("BATCH_SIZE_FOR_INSERTION")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
-        registry.bind("elasticsearchBulk", new ElasticsearchBulkSink(elasticsearchRestClient));
-        registry.bind("facetValues", new FacetValues());
+        registry.bind("elasticsearchBulk", new ElasticsearchBulkSink(elasticsearchRestClient,
+                Duration.ofSeconds(settings.integer("ES_BUSY_RETRY_SECONDS"))));
+        registry.bind("facetValues", new FacetValues(settings.integer("FACET_VALUES_REMEMBERED")));
         registry.bind("jobStore", jobStore);
-        registry.bind("s3Inbox", new S3Inbox(jobStore, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),
+        registry.bind("s3Inbox", new S3Inbox(jobStore, s3, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),
                 settings.text("INBOX_PREFIX"), settings.text("INBOX_PROCESSED_PREFIX"), settings.text("INBOX_FAILED_PREFIX"),
                 settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT")));
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets));
         registry.bind("jobResponses", new JobResponses(jobStore));
+        RequestGuard requestGuard = null;
+        ApiKeys apiKeys = servesHttp || !settings.list("API_KEYS").isEmpty() ? new ApiKeys(apiKeys(settings, dataDir)) : null;
         if (servesHttp) {
-            registry.bind("apiKeys", new ApiKeys(apiKeys(settings, dataDir)));
+            registry.bind("apiKeys", apiKeys);
+            requestGuard = new RequestGuard(apiKeys, settings.integer("API_MAX_BODY_BYTES"));
             // Camel 4.17 guesses the REST routes' server by port, and guesses 8080 when a management server runs too
             int httpPort = settings.integer("HTTP_PORT");
             context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(new VertxPlatformHttpEngine() {
@@ -190,10 +202,16 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             stopWithContext(context, "Quartz scheduler", scheduler::shutdown);
         }
         Scheduler clustered = scheduler;
+        RequestGuard guard = requestGuard;
+        int serverPort = settings.integer("HTTP_PORT");
+        int managementPort = settings.integer("MANAGEMENT_PORT");
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-                // routes are added once the context has started, below
+                if (guard != null) {
+                    guard.guard(router(started, serverPort));
+                }
+                RequestGuard.guardHealth(router(started, managementPort), apiKeys);
             }
 
             @Override
@@ -245,6 +263,15 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         }
     }
 
+    private static VertxPlatformHttpRouter router(CamelContext context, int port) {
+        VertxPlatformHttpRouter router = context.getRegistry().lookupByNameAndType(
+                VertxPlatformHttpRouter.getRouterNameFromPort(port), VertxPlatformHttpRouter.class);
+        if (router == null) {
+            throw new IllegalStateException("no HTTP server runs on port " + port);
+        }
+        return router;
+    }
+
     private static int queueDepth(CamelContext context, String workerRoute) {
         Route route = context.getRoute(workerRoute);
         return route != null && route.getEndpoint() instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : 0;
@@ -262,9 +289,15 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         if (!configured.isEmpty()) {
             return configured;
         }
-        String generated = GeneratedApiKey.readOrCreate(dataDir);
-        LOG.info("API_KEYS is not set; use this API key (kept in {}): {}", dataDir.resolve("api-key"), generated);
-        return List.of(generated);
+        GeneratedApiKey generated = GeneratedApiKey.readOrCreate(dataDir);
+        if (generated.made()) {
+            // once, on the terminal, never into a log file
+            System.out.println("API_KEYS is not set; made up this API key, kept in " + dataDir.resolve("api-key") + ": "
+                    + generated.key());
+        } else {
+            LOG.info("API_KEYS is not set; using the API key kept in {}", dataDir.resolve("api-key"));
+        }
+        return List.of(generated.key());
     }
 
     private interface Closer {

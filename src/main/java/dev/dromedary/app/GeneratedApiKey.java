@@ -8,30 +8,32 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** The API key made up for a run that configured none, kept in {@code DATA_DIR/api-key} so it survives restarts. */
-final class GeneratedApiKey {
+/**
+ * The API key made up for a run that configured none, kept in {@code DATA_DIR/api-key} (readable by its
+ * owner alone) so it survives restarts; {@code made} says whether this run made it.
+ */
+record GeneratedApiKey(String key, boolean made) {
 
-    private GeneratedApiKey() {
-    }
-
-    static String readOrCreate(Path dataDir) throws IOException {
+    static GeneratedApiKey readOrCreate(Path dataDir) throws IOException {
         Path file = dataDir.resolve("api-key");
         if (Files.exists(file)) {
             String key = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (!key.isEmpty()) {
-                return key;
+                return new GeneratedApiKey(key, false);
             }
+            Files.delete(file);
         }
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String key = "dmd_" + HexFormat.of().formatHex(random);
         Files.createDirectories(dataDir);
-        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            // made readable by its owner alone before the key is in it
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            // not a POSIX file system; the file keeps its default permissions
+            Files.createFile(file);
         }
-        return key;
+        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+        return new GeneratedApiKey(key, true);
     }
 }

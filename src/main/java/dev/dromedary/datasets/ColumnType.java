@@ -1,6 +1,7 @@
 package dev.dromedary.datasets;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -56,8 +57,14 @@ public enum ColumnType {
         return elasticsearchMapping;
     }
 
-    /** The value of a non-empty CSV cell: a String, UUID, Long, OffsetDateTime or List of Strings. */
+    /**
+     * The value of a non-empty CSV cell: a String, UUID, Long, OffsetDateTime or List of Strings, one that
+     * PostgreSQL and Elasticsearch can both store.
+     */
     public Object parse(String cell) {
+        if (cell.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("holds a NUL character (byte 0x00), which PostgreSQL cannot store");
+        }
         switch (this) {
             case UUID_VALUE:
                 try {
@@ -75,7 +82,7 @@ public enum ColumnType {
                     return parseGroupedLong(cell);
                 }
             case DATE:
-                return parseDate(cell);
+                return requireStorable(parseDate(cell));
             case KEYWORDS:
                 List<String> values = new ArrayList<>();
                 for (String value : cell.split(";")) {
@@ -112,14 +119,29 @@ public enum ColumnType {
             char c = digits.charAt(i);
             grouped = (i - firstComma) % 4 == 0 ? c == ',' : c >= '0' && c <= '9';
         }
-        if (grouped) {
+        String plain = grouped ? digits.replace(",", "") : digits;
+        if (plain.length() > start && plain.chars().skip(start).allMatch(c -> c >= '0' && c <= '9')) {
             try {
-                return Long.parseLong(digits.replace(",", ""));
+                return Long.parseLong(plain);
             } catch (NumberFormatException e) {
-                // answered below
+                throw new IllegalArgumentException("is outside the whole numbers PostgreSQL and Elasticsearch hold, "
+                        + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
             }
         }
         throw new IllegalArgumentException("is not a whole number (digits, or groups of three digits and commas like 1,234,567)");
+    }
+
+    /** PostgreSQL holds 4713 BC to 294276 AD, Elasticsearch's date formats four-digit years: both hold these. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    private static OffsetDateTime requireStorable(OffsetDateTime time) {
+        Instant instant = time.toInstant();
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new IllegalArgumentException("is outside the dates that PostgreSQL and Elasticsearch both hold, "
+                    + "0001-01-01 to 9999-12-31 (UTC)");
+        }
+        return time;
     }
 
     private static final DateTimeFormatter SLASHED_DATE = DateTimeFormatter.ofPattern("uuuu/MM/dd");

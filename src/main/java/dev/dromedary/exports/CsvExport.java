@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.datasets.Column;
+import dev.dromedary.datasets.ColumnType;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.StepFailure;
@@ -54,18 +56,23 @@ public final class CsvExport {
     private final JobStore jobs;
     private final S3Client s3;
     private final String defaultBucket;
+    private final AllowedBuckets buckets;
+    private final boolean escapeFormulas;
     private final String prefix;
     private final int maxRedeliveries;
     private final ObjectMapper json = new ObjectMapper();
 
     public CsvExport(Datasets datasets, ElasticsearchClient elasticsearch, RestClient elasticsearchRest, JobStore jobs,
-                     S3Client s3, String defaultBucket, String prefix, int maxRedeliveries) {
+                     S3Client s3, String defaultBucket, AllowedBuckets buckets, String prefix, int maxRedeliveries,
+                     boolean escapeFormulas) {
         this.datasets = datasets;
         this.elasticsearch = elasticsearch;
         this.elasticsearchRest = elasticsearchRest;
         this.jobs = jobs;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
+        this.buckets = buckets;
+        this.escapeFormulas = escapeFormulas;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         this.maxRedeliveries = maxRedeliveries;
     }
@@ -81,11 +88,15 @@ public final class CsvExport {
             throw new VqlError("job_data.service: " + e.getMessage());
         }
         String bucket = data.path("s3_bucket").asText(defaultBucket);
+        if (!buckets.allows(bucket)) {
+            throw new VqlError("ERR_BUCKET_NOT_ALLOWED: " + buckets.refusal(bucket));
+        }
         String key = prefix + "/" + exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class) + ".csv";
         String pointInTime = elasticsearch.openPointInTime(open -> open.index(plan.dataset().index())
                 .keepAlive(alive -> alive.time(POINT_IN_TIME_KEEP_ALIVE))).id();
         ExportRun run = new ExportRun(UUID.fromString(exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class)),
                 plan, bucket, key, pointInTime, searchBody(plan, pointInTime));
+        run.attempt = exchange.getMessage().getHeader(JobExecution.JOB_ATTEMPT, 1, Integer.class);
         exchange.setProperty(RUN, run);
         try {
             run.upload = new S3MultipartUpload(s3, bucket, key);
@@ -135,12 +146,26 @@ public final class CsvExport {
                 JsonNode source = hit.path("_source");
                 row.clear();
                 for (Column column : run.plan.columns()) {
-                    row.add(cell(source.get(column.name())));
+                    row.add(escapeFormula(column, cell(source.get(column.name()))));
                 }
                 printer.printRecord(row);
             }
         }
         return csv.toString();
+    }
+
+    /**
+     * A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a CR) is
+     * written after a {@code '}, when EXPORT_ESCAPE_FORMULAS is on; numbers and dates are typed, never formulas.
+     */
+    private String escapeFormula(Column column, String cell) {
+        if (!escapeFormulas || cell == null || cell.isEmpty() || column.type() == ColumnType.LONG
+                || column.type() == ColumnType.DATE) {
+            return cell;
+        }
+        char first = cell.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + cell : cell;
     }
 
     /** The search of every page, but for where it starts: the plan's query and sort, in the point in time. */
@@ -203,7 +228,7 @@ public final class CsvExport {
         long now = System.nanoTime();
         if (now - run.progressWrittenAt >= PROGRESS_INTERVAL_NANOS || !run.more) {
             run.progressWrittenAt = now;
-            if (!jobs.recordProgress(run.jobUuid, run.rowsExported, run.rowsExported, 0, 0, null, null)) {
+            if (!jobs.recordProgress(run.jobUuid, run.attempt, run.rowsExported, run.rowsExported, 0, 0, null, null)) {
                 throw new ExportFailed("the job was cancelled or taken over after " + run.rowsExported + " rows");
             }
         }
@@ -279,6 +304,8 @@ public final class CsvExport {
     /** One export as it goes. */
     static final class ExportRun {
         final UUID jobUuid;
+        /** The attempt this run is: its progress is written only while the job is still on it. */
+        int attempt;
         final ExportPlan plan;
         final String bucket;
         final String key;

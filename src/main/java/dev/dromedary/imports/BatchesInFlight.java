@@ -81,11 +81,10 @@ final class BatchesInFlight {
                      long endOffset) {
     }
 
+    /** By number: a sink may have taken rows out of the batch that entered (the rows it refused). */
     private void leave(RowBatch batch) {
         inFlight.remove(batch.number());
-        for (Map<String, Object> row : batch.rows()) {
-            lastBatchOfKey.remove(row.get(key), batch.number());
-        }
+        lastBatchOfKey.values().removeIf(number -> number == batch.number());
         notifyAll();
     }
 }

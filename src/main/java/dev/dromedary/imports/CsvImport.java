@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobHandedBack;
 import dev.dromedary.jobs.JobStore;
@@ -29,6 +30,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -41,6 +43,8 @@ public final class CsvImport {
 
     public static final String RUN = "importRun";
     private static final String BATCH_STARTED = "batchStarted";
+    /** The batch that direct:write-batch was given (set by its route). */
+    private static final String WRITTEN_BATCH = "writtenBatch";
     private static final Logger LOG = LoggerFactory.getLogger(CsvImport.class);
 
     private final Datasets datasets;
@@ -48,29 +52,33 @@ public final class CsvImport {
     private final ImportedObjects importedObjects;
     private final S3Client s3;
     private final String defaultBucket;
+    private final AllowedBuckets buckets;
     private final int maxRedeliveries;
     private final ObjectMapper json;
     private final BooleanSupplier stopping;
     private final JobMetrics batches;
     private final IndexRefresh indexRefresh;
+    private final RecordLimits limits;
 
     /**
      * {@code maxRedeliveries} is the error handler's: a batch reaches the dead letters once they are spent;
      * {@code stopping} says when the instance is stopping, so that the import is handed back at a checkpoint.
      */
     public CsvImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3,
-                     String defaultBucket, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping,
-                     JobMetrics batches, IndexRefresh indexRefresh) {
+                     String defaultBucket, AllowedBuckets buckets, int maxRedeliveries, ObjectMapper json, BooleanSupplier stopping,
+                     JobMetrics batches, IndexRefresh indexRefresh, RecordLimits limits) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.importedObjects = importedObjects;
         this.s3 = s3;
         this.defaultBucket = defaultBucket;
+        this.buckets = buckets;
         this.maxRedeliveries = maxRedeliveries;
         this.json = json;
         this.stopping = stopping;
         this.batches = batches;
         this.indexRefresh = indexRefresh;
+        this.limits = limits;
     }
 
     /**
@@ -84,6 +92,9 @@ public final class CsvImport {
             throw new ImportRejected("job_data.s3_key is required: the key of the CSV object to import");
         }
         String bucket = text(data, "s3_bucket") == null ? defaultBucket : text(data, "s3_bucket");
+        if (!buckets.allows(bucket)) {
+            throw new ImportRejected("ERR_BUCKET_NOT_ALLOWED: " + buckets.refusal(bucket));
+        }
         String datasetName = text(data, "service") == null ? "contact" : text(data, "service");
         Dataset dataset;
         try {
@@ -103,7 +114,8 @@ public final class CsvImport {
             throw e;
         }
         String jobUuid = exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class);
-        ImportRun run = new ImportRun(jobUuid, dataset, bucket, key, object.contentLength(), object.eTag());
+        ImportRun run = new ImportRun(jobUuid, exchange.getMessage().getHeader(JobExecution.JOB_ATTEMPT, 1, Integer.class),
+                dataset, bucket, key, object.contentLength(), object.eTag());
         if (!Boolean.TRUE.equals(data.get("force"))) {
             run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
         }
@@ -114,19 +126,44 @@ public final class CsvImport {
             if (checkpoint.fits(dataset.name(), run.etag)) {
                 run.resumeFrom(checkpoint, HeaderMapping.of(dataset, checkpoint.header(), bucket, key));
                 exchange.getMessage().setHeader("ResumeAfterRow", checkpoint.rowsRead());
-                exchange.getMessage().setHeader("CamelAwsS3RangeStart", String.valueOf(checkpoint.byteOffset()));
-                exchange.getMessage().setHeader("CamelAwsS3RangeEnd", String.valueOf(run.bytesTotal - 1));
                 LOG.info("Job {} resumes s3://{}/{} at row {}, byte {} of {}, from its checkpoint", jobUuid, bucket,
                         key, checkpoint.rowsRead() + 1, checkpoint.byteOffset(), run.bytesTotal);
             } else {
                 LOG.info("Job {} starts s3://{}/{} at row 1: its checkpoint was taken in another version of the object "
                         + "(ETag {}, now {})", jobUuid, bucket, key, checkpoint.etag(), run.etag);
+                run.startedOver = true;
             }
         }
         exchange.setProperty(RUN, run);
         FacetValues.startJob(exchange);
         exchange.getMessage().setHeader("CamelAwsS3BucketName", bucket);
         exchange.getMessage().setHeader("CamelAwsS3Key", key);
+    }
+
+    /**
+     * The ranged GET of the bytes after the checkpoint, if the object is still the version the checkpoint was
+     * taken in. A request object: Camel's getObjectRange reads no If-Match header.
+     */
+    public GetObjectRequest rangeAfterCheckpoint(Exchange exchange) {
+        ImportRun run = run(exchange);
+        return GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
+                .range("bytes=" + run.resumedFrom.byteOffset() + "-" + (run.bytesTotal - 1)).build();
+    }
+
+    /**
+     * The object was replaced between its checkpoint and the ranged GET: the import forgets the checkpoint and
+     * reads the version there now from row 1.
+     */
+    public void startOver(Exchange exchange) {
+        ImportRun stale = run(exchange);
+        HeadObjectResponse object = s3.headObject(head -> head.bucket(stale.bucket).key(stale.key));
+        LOG.info("Job {} starts s3://{}/{} at row 1: the object was replaced since its checkpoint (ETag {}, now {})",
+                stale.jobUuid, stale.bucket, stale.key, stale.etag, object.eTag());
+        ImportRun run = new ImportRun(stale.jobUuid, stale.attempt, stale.dataset, stale.bucket, stale.key,
+                object.contentLength(), object.eTag());
+        run.startedOver = true;
+        exchange.setProperty(RUN, run);
+        exchange.getMessage().setHeader("ResumeAfterRow", 0L);
     }
 
     /** Pauses the refreshes of the dataset's index while this import writes to it. */
@@ -150,28 +187,29 @@ public final class CsvImport {
     }
 
     /**
-     * The rows of the object's bytes in the body, numbered: after the header, which is read and mapped to the
-     * dataset first, or, on resuming, after the checkpoint. Closing them (as the splitter does, also on
-     * failure) closes the object.
+     * The rows of the object's bytes in the body, numbered and in batches: after the header, which is read
+     * and mapped to the dataset first, or, on resuming, after the checkpoint. Closing them (as the splitter
+     * does, also on failure) closes the object.
      */
-    public Iterator<CsvRow> rows(Exchange exchange) throws InvalidPayloadException {
+    public Iterator<List<CsvRow>> batches(Exchange exchange) throws InvalidPayloadException {
         ImportRun run = run(exchange);
         InputStream bytes = exchange.getMessage().getMandatoryBody(InputStream.class);
         run.inFlight = new BatchesInFlight(run.dataset.key(), run.batches);
         if (run.resumedFrom != null) {
-            run.reader = new CsvRecordReader(bytes, run.resumedFrom.byteOffset(), run.resumedFrom.rowsRead() + 1);
-            return new UntilStopping(run);
+            long offset = run.resumedFrom.byteOffset();
+            run.reader = new CsvRecordReader(bytes, offset, run.resumedFrom.rowsRead() + 1, limits);
+            return new UntilStopping(run, new RecordBatches(run.reader, offset, limits));
         }
-        run.reader = new CsvRecordReader(bytes, 0, 0);
+        run.reader = new CsvRecordReader(bytes, 0, 0, limits);
         if (!run.reader.hasNext()) {
             throw new ImportRejected("the file is empty: it has no header row");
         }
         CsvRow header = run.reader.next();
-        if (header.encodingError() != null) {
-            throw new ImportRejected("the header " + header.encodingError().substring("the row ".length()));
+        if (header.unreadable() != null) {
+            throw new ImportRejected("the header " + header.unreadable().substring("the row ".length()));
         }
         run.mapping = HeaderMapping.of(run.dataset, header.values(), run.bucket, run.key);
-        return new UntilStopping(run);
+        return new UntilStopping(run, new RecordBatches(run.reader, header.end(), limits));
     }
 
     /**
@@ -230,7 +268,7 @@ public final class CsvImport {
             Checkpoint checkpoint = new Checkpoint(dataset, run.etag, run.mapping.header(), last.endOffset(), run.batches,
                     run.rowsRead, run.rowsImported, run.rowsFailed, run.rowsDuplicate,
                     run.resumedFrom == null ? 0 : run.resumedFrom.rowsRead(), run.resumedFrom == null ? 0 : run.resumedFrom.byteOffset());
-            if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.rowsRead, run.rowsImported, run.rowsFailed,
+            if (!jobs.recordProgress(UUID.fromString(run.jobUuid), run.attempt, run.rowsRead, run.rowsImported, run.rowsFailed,
                     last.endOffset(), run.bytesTotal, json.writeValueAsString(checkpoint))) {
                 throw new ImportRejected("the job was cancelled or taken over after row " + last.lastRow());
             }
@@ -297,6 +335,9 @@ public final class CsvImport {
             message.append("; ").append(run.rowsDuplicate)
                     .append(" rows had the key of an earlier row of their batch, and the last of them won");
         }
+        if (run.startedOver) {
+            message.append("; started again at row 1, as the object was replaced since the checkpoint of an earlier attempt");
+        }
         if (run.resumedFrom != null) {
             message.append("; resumed at row ").append(run.resumedFrom.rowsRead() + 1).append(" (byte ")
                     .append(run.resumedFrom.byteOffset()).append(") from the checkpoint of an earlier attempt");
@@ -314,7 +355,7 @@ public final class CsvImport {
         if (run != null && run.inFlight != null) {
             run.inFlight.abandon();
         }
-        RowBatch batch = exchange.getMessage().getBody(RowBatch.class);
+        RowBatch batch = exchange.getProperty(WRITTEN_BATCH, RowBatch.class);
         String error = describeFailure(exchange, batch);
         exchange.setProperty("importFailure", error);
         if (batch == null) {
@@ -338,8 +379,9 @@ public final class CsvImport {
         return what + " failed after " + maxRedeliveries + " redeliveries: " + StepFailure.describe(exchange);
     }
 
+    /** A row's values as one line of CSV, as a text column can hold it. */
     static String asCsv(List<String> values) {
-        return CSVFormat.DEFAULT.format(values.toArray());
+        return FileText.storable(CSVFormat.DEFAULT.format(values.toArray()));
     }
 
     private static String text(Map<?, ?> data, String field) {
@@ -347,32 +389,34 @@ public final class CsvImport {
         return value == null || value.toString().isBlank() ? null : value.toString();
     }
 
-    /** The rows of the object until the instance stops: then the import ends at the last batch read. */
-    private final class UntilStopping implements Iterator<CsvRow>, Closeable {
+    /** The batches of the object until the instance stops: then the import ends at the last batch read. */
+    private final class UntilStopping implements Iterator<List<CsvRow>>, Closeable {
 
         private final ImportRun run;
+        private final RecordBatches batches;
 
-        UntilStopping(ImportRun run) {
+        UntilStopping(ImportRun run, RecordBatches batches) {
             this.run = run;
+            this.batches = batches;
         }
 
         @Override
         public boolean hasNext() {
             if (stopping.getAsBoolean()) {
-                run.stoppedEarly = run.reader.hasNext();
+                run.stoppedEarly = batches.hasNext();
                 return false;
             }
-            return run.reader.hasNext();
+            return batches.hasNext();
         }
 
         @Override
-        public CsvRow next() {
-            return run.reader.next();
+        public List<CsvRow> next() {
+            return batches.next();
         }
 
         @Override
         public void close() throws IOException {
-            run.reader.close();
+            batches.close();
         }
     }
 

@@ -25,9 +25,6 @@ import java.util.NoSuchElementException;
  */
 final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
 
-    /** Longer records are refused: they are nearly always a quote left open that swallows the file. */
-    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
-
     private static final byte QUOTE = '"';
     private static final byte COMMA = ',';
     private static final byte CR = '\r';
@@ -35,6 +32,7 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final InputStream in;
+    private final RecordLimits limits;
     private final byte[] buffer = new byte[64 * 1024];
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -48,13 +46,17 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
     private long number;
     private CsvRow next;
     private boolean ended;
+    /** Whether the record being read has outgrown the limit: its bytes are then skipped, not kept. */
+    private boolean tooLong;
 
     /**
      * Records of {@code in}, which holds the object's bytes from {@code offset} on; the first record read is
-     * numbered {@code firstNumber}. At offset 0 a UTF-8 byte order mark is skipped.
+     * numbered {@code firstNumber}. At offset 0 a UTF-8 byte order mark is skipped. A record longer than the
+     * limits, in bytes or values, is read to its end but kept only as an excerpt with the reason.
      */
-    CsvRecordReader(InputStream in, long offset, long firstNumber) {
+    CsvRecordReader(InputStream in, long offset, long firstNumber, RecordLimits limits) {
         this.in = in;
+        this.limits = limits;
         this.bufferOffset = offset;
         this.number = firstNumber - 1;
         if (offset == 0 && fill(UTF8_BOM.length) && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
@@ -97,25 +99,50 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
             return null;
         }
         long start = offset();
+        tooLong = false;
+        if (value.length > 1024 * 1024) {
+            // a long record's buffer is not kept for the short ones after it
+            value = new byte[1024];
+        }
         List<String> values = new ArrayList<>();
-        String encodingError = null;
+        String unreadable = null;
+        int count = 0;
         boolean more = true;
         while (more) {
             long valueStart = offset();
             more = readValue(start);
+            if (++count > limits.maxColumns() || tooLong) {
+                continue;
+            }
             String text = decode();
             if (text == null) {
-                encodingError = "the row is not valid UTF-8 (in the value at byte " + valueStart + " of the file)";
+                unreadable = "the row is not valid UTF-8 (in the value at byte " + valueStart + " of the file)";
                 text = new String(value, 0, valueLength, StandardCharsets.UTF_8);
             }
             values.add(text);
         }
-        return new CsvRow(++number, values, offset(), encodingError);
+        number++;
+        if (tooLong) {
+            return new CsvRow(number, List.of(excerpt()), offset(), "the row is " + (offset() - start) + " bytes long; "
+                    + "a row holds at most " + limits.maxRecordBytes() + " (MAX_RECORD_BYTES)");
+        }
+        if (count > limits.maxColumns()) {
+            return new CsvRow(number, List.copyOf(values.subList(0, Math.min(values.size(), 20))), offset(), "the row has " + count
+                    + " values; a row holds at most " + limits.maxColumns() + " (MAX_COLUMNS)");
+        }
+        return new CsvRow(number, values, offset(), unreadable);
+    }
+
+    /** The first characters of a record too long to keep, for its dead letter. */
+    private String excerpt() {
+        return FileText.quote(new String(value, 0, Math.min(valueLength, FileText.MAX_QUOTED_CHARS), StandardCharsets.UTF_8));
     }
 
     /** Reads one value into {@link #value}; true when another value of the same record follows. */
     private boolean readValue(long recordStart) {
-        valueLength = 0;
+        if (!tooLong) {
+            valueLength = 0;
+        }
         if (fill(1) && buffer[position] == QUOTE) {
             position++;
             readQuoted(recordStart);
@@ -145,7 +172,8 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         while (true) {
             if (!fill(1)) {
                 throw new ImportRejected("row " + (number + 1) + " opens a quoted value at byte " + opened
-                        + " of the file that is never closed");
+                        + " of the file that is never closed" + (tooLong ? " (the rest of the file, " + (offset() - opened)
+                        + " bytes, is inside it)" : ""));
             }
             int end = position;
             while (end < limit && buffer[end] != QUOTE) {
@@ -180,9 +208,13 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
     }
 
     private void append(int from, int length, long recordStart) {
-        if (offset() - recordStart + length > MAX_RECORD_BYTES) {
-            throw new ImportRejected("row " + (number + 1) + " (at byte " + recordStart + " of the file) is longer than "
-                    + MAX_RECORD_BYTES / (1024 * 1024) + " MB: is a quote left open?");
+        if (tooLong) {
+            return;
+        }
+        if (offset() - recordStart + length > limits.maxRecordBytes()) {
+            // the start of the value is kept for the excerpt; the rest of the record is only scanned for its end
+            tooLong = true;
+            length = Math.min(length, Math.max(0, FileText.MAX_QUOTED_CHARS - valueLength));
         }
         if (valueLength + length > value.length) {
             value = Arrays.copyOf(value, Math.max(value.length * 2, valueLength + length));

@@ -4,6 +4,7 @@ import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.UUID;
  * object (bucket and key) gives the ids of rows of a dataset whose key is derived.
  */
 final class HeaderMapping {
+
+    /** A job's answer names at most this many of the header's columns that its dataset does not have. */
+    static final int MAX_UNKNOWN_COLUMNS = 100;
 
     private final Dataset dataset;
     private final List<String> header;
@@ -44,11 +48,11 @@ final class HeaderMapping {
         for (String name : header) {
             String normalized = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
             if (!normalized.isEmpty() && !seen.add(normalized)) {
-                throw new ImportRejected("the header names the column '" + normalized + "' twice");
+                throw new ImportRejected("the header names the column '" + FileText.quote(normalized) + "' twice");
             }
             Column column = dataset.column(normalized).orElse(null);
-            if (column == null && !normalized.isEmpty()) {
-                unknown.add(name.strip());
+            if (column == null && !normalized.isEmpty() && unknown.size() < MAX_UNKNOWN_COLUMNS) {
+                unknown.add(FileText.quote(name.strip()));
             }
             columns.add(column);
         }
@@ -56,7 +60,7 @@ final class HeaderMapping {
             throw new ImportRejected("the header row is empty");
         }
         if (columns.stream().allMatch(Objects::isNull)) {
-            throw new ImportRejected("no column of the header (" + String.join(", ", header) + ") is a column of "
+            throw new ImportRejected("no column of the header (" + FileText.quote(String.join(", ", header)) + ") is a column of "
                     + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
         }
         if (!dataset.keyDerived() && !seen.contains(dataset.key())) {
@@ -77,22 +81,26 @@ final class HeaderMapping {
     /** Types each row through the dataset; a row that does not fit is rejected with its reason. */
     RowBatch batch(String jobUuid, int number, List<CsvRow> source) {
         Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
+        Map<Object, Long> rowOfKey = new HashMap<>();
         List<RowBatch.Rejected> rejected = new ArrayList<>();
         for (CsvRow row : source) {
             try {
                 Map<String, Object> values = typed(row);
-                byKey.put(values.get(dataset.key()), values);
+                Object key = values.get(dataset.key());
+                byKey.put(key, values);
+                rowOfKey.put(key, row.number());
             } catch (IllegalArgumentException e) {
                 rejected.add(new RowBatch.Rejected(row.number(), CsvImport.asCsv(row.values()), e.getMessage()));
             }
         }
+        List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
         return new RowBatch(jobUuid, dataset, CsvImport.asCsv(header), number, source, List.copyOf(byKey.values()),
-                rejected);
+                rowNumbers, rejected);
     }
 
     private Map<String, Object> typed(CsvRow row) {
-        if (row.encodingError() != null) {
-            throw new IllegalArgumentException(row.encodingError());
+        if (row.unreadable() != null) {
+            throw new IllegalArgumentException(row.unreadable());
         }
         List<String> cells = row.values();
         if (cells.size() != columns.size()) {
@@ -109,7 +117,7 @@ final class HeaderMapping {
             try {
                 values.put(column.name(), column.type().parse(cell));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + cell + "'");
+                throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + FileText.quote(cell) + "'");
             }
         }
         if (dataset.keyDerived()) {

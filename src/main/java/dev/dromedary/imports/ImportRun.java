@@ -6,6 +6,8 @@ import dev.dromedary.datasets.Dataset;
 public final class ImportRun {
 
     final String jobUuid;
+    /** The job's attempt this run is: its writes count only while the job is still on it. */
+    final int attempt;
     final Dataset dataset;
     final String bucket;
     final String key;
@@ -24,6 +26,8 @@ public final class ImportRun {
     long checkpointOffset;
     /** How the file's header maps to the dataset, once it has been read. */
     HeaderMapping mapping;
+    /** Whether an earlier attempt's checkpoint was set aside because the object was replaced since. */
+    boolean startedOver;
     /** The checkpoint this import goes on from; null when it reads the object from its first byte. */
     Checkpoint resumedFrom;
     long rowsRead;
@@ -32,13 +36,19 @@ public final class ImportRun {
     long rowsDuplicate;
     int batches;
 
-    ImportRun(String jobUuid, Dataset dataset, String bucket, String key, Long bytesTotal, String etag) {
+    ImportRun(String jobUuid, int attempt, Dataset dataset, String bucket, String key, Long bytesTotal, String etag) {
         this.jobUuid = jobUuid;
+        this.attempt = attempt;
         this.dataset = dataset;
         this.bucket = bucket;
         this.key = key;
         this.bytesTotal = bytesTotal;
         this.etag = etag;
+    }
+
+    /** The version of the object this import reads (its ETag), for the GET's If-Match. */
+    public String etag() {
+        return etag;
     }
 
     /** The batches of the checkpoint this import goes on from; the next batch read is numbered after them. */

@@ -1,16 +1,51 @@
 package dev.dromedary.imports;
 
 import dev.dromedary.datasets.Dataset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One batch of an import after validation: the valid rows as typed values by column (one row per key, the
- * last of the batch winning), and the rows that were rejected with their reasons; {@code header} is the
- * file's header row as CSV, kept with dead letters so that they can be read again.
+ * last of the batch winning) with the number of the file's row each came from, and the rows that were
+ * rejected with their reasons; {@code header} is the file's header row as CSV, kept with dead letters so
+ * that they can be read again.
  */
 public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<CsvRow> source,
-                       List<Map<String, Object>> rows, List<Rejected> rejected) {
+                       List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected) {
+
+    /**
+     * This batch without the rows a sink refused for what they hold (by key, with the sink's reason): they
+     * become rejected rows, for every sink to leave alone and the dead letters to hold.
+     */
+    public RowBatch refusing(Map<String, String> reasonsByKey) {
+        if (reasonsByKey.isEmpty()) {
+            return this;
+        }
+        List<Map<String, Object>> kept = new ArrayList<>(rows.size());
+        List<Long> keptNumbers = new ArrayList<>(rows.size());
+        List<Rejected> refused = new ArrayList<>(rejected);
+        for (int i = 0; i < rows.size(); i++) {
+            String reason = reasonsByKey.get(rows.get(i).get(dataset.key()).toString());
+            if (reason == null) {
+                kept.add(rows.get(i));
+                keptNumbers.add(rowNumbers.get(i));
+            } else {
+                refused.add(new Rejected(rowNumbers.get(i), payload(rowNumbers.get(i)), reason));
+            }
+        }
+        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, refused);
+    }
+
+    /** The file's row of this number as CSV text. */
+    private String payload(long rowNumber) {
+        for (CsvRow row : source) {
+            if (row.number() == rowNumber) {
+                return CsvImport.asCsv(row.values());
+            }
+        }
+        throw new IllegalArgumentException("row " + rowNumber + " is not in batch " + number);
+    }
 
     public long firstRow() {
         return source.get(0).number();

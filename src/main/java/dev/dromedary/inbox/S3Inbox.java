@@ -8,7 +8,9 @@ import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.NewJob;
 import dev.dromedary.jobs.SqlFile;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The S3 inbox: a CSV object (*.csv) put under the inbox prefix becomes one insert_csv_file job, and its object is
- * filed under the processed or failed prefix once the job has ended. Java for what no component does:
+ * filed under the processed or failed prefix once the job has ended (an object of another kind at once). Java for what no component does:
  * choosing the dataset from the key, and making the job once per object (key and ETag) across instances,
  * through the jobs table's unique idempotency key.
  */
@@ -35,8 +39,11 @@ public final class S3Inbox {
     private static final String CLAIM_SETTLED = SqlFile.load("sql/inbox/claim-settled-imports.sql");
     private static final String UNFILE = SqlFile.load("sql/inbox/unfile.sql");
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** The endings of the files an import reads. */
+    static final List<String> IMPORTABLE = List.of(".csv");
 
     private final JobStore jobs;
+    private final S3Client s3;
     private final Datasets datasets;
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -47,9 +54,10 @@ public final class S3Inbox {
     private final String defaultDataset;
     private final int retryCount;
 
-    public S3Inbox(JobStore jobs, Datasets datasets, DataSource dataSource, ObjectMapper json, String bucket,
+    public S3Inbox(JobStore jobs, S3Client s3, Datasets datasets, DataSource dataSource, ObjectMapper json, String bucket,
                    String prefix, String processedPrefix, String failedPrefix, String defaultDataset, int retryCount) {
         this.jobs = jobs;
+        this.s3 = s3;
         this.datasets = datasets;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.json = json;
@@ -61,9 +69,24 @@ public final class S3Inbox {
         this.retryCount = retryCount;
     }
 
+    /**
+     * Every object under the inbox prefix, page after page. Java rather than the component's listObjects,
+     * which answers the first 1,000 keys only: objects that are never filed would hide every one after them.
+     */
+    public Iterator<S3Object> inboxObjects() {
+        return s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents().iterator();
+    }
+
+    /** Whether a key names a file the import reads (by its extension). */
+    public static boolean isImportable(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return IMPORTABLE.stream().anyMatch(lower::endsWith);
+    }
+
     /** Makes the import job of a listed object, unless one was made for this key and ETag before. */
     public void importObject(S3Object object) {
-        if (!object.key().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        if (!isImportable(object.key())) {
+            fileAsNotImportable(object);
             return;
         }
         String dataset = datasetOf(object.key());
@@ -82,6 +105,27 @@ public final class S3Inbox {
             // second counts too; filing an object that is gone already does no harm): no new job, filed again
             jdbc.update(UNFILE, new MapSqlParameterSource("uuid", created.job().uuid()));
         }
+    }
+
+    /**
+     * Moves an object the import cannot read under the failed prefix, with a {@code .reason.txt} object beside
+     * it that says why, so that the inbox holds only what is still to be imported.
+     */
+    private void fileAsNotImportable(S3Object object) {
+        String destination = failedPrefix + object.key().substring(prefix.length());
+        String reason = "s3://" + bucket + "/" + object.key() + " is not a file the import reads: its name does not end "
+                + "with " + String.join(" or ", IMPORTABLE) + "\n";
+        s3.copyObject(copy -> copy.sourceBucket(bucket).sourceKey(object.key()).destinationBucket(bucket)
+                .destinationKey(destination));
+        s3.putObject(put -> put.bucket(bucket).key(destination + ".reason.txt").contentType("text/plain"),
+                RequestBody.fromString(reason, StandardCharsets.UTF_8));
+        s3.deleteObject(delete -> delete.bucket(bucket).key(object.key()));
+        LOG.info("Inbox: s3://{}/{} is not importable; filed as {}", bucket, object.key(), destination);
+    }
+
+    /** An object whose filing failed goes back to be filed at the next poll. */
+    public void unfile(@Header("InboxJob") String job) {
+        jdbc.update(UNFILE, new MapSqlParameterSource("uuid", java.util.UUID.fromString(job)));
     }
 
     /** The dataset a key names by its first folder under the inbox ({@code incoming/company/…}), or the default. */
@@ -107,8 +151,10 @@ public final class S3Inbox {
      * a folder of its own, so that two uploads of one name do not overwrite each other.
      */
     public void uploadKey(Exchange exchange, @Header("filename") String filename, @Header("service") String service) {
-        if (filename == null || !FILENAME.matcher(filename).matches()) {
-            throw ApiError.badRequest("ERR_INVALID_FILENAME: 'filename' must be 1 to 200 letters, digits, '.', '_' or '-'");
+        if (filename == null || !FILENAME.matcher(filename).matches() || filename.equals(".") || filename.equals("..")
+                || !isImportable(filename)) {
+            throw ApiError.badRequest("ERR_INVALID_FILENAME: 'filename' must be 1 to 200 letters, digits, '.', '_' or '-' "
+                    + "(not '.' or '..') ending with " + String.join(" or ", IMPORTABLE));
         }
         if (service != null && !datasets.has(service)) {
             throw ApiError.badRequest("ERR_INVALID_SERVICE: '" + service + "' is not a dataset; the datasets are "

@@ -53,6 +53,7 @@ public final class JobStore {
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
     private final String owner;
+    private final LiveRuns runs = new LiveRuns();
     private final RowMapper<Job> rows;
     private BiConsumer<String, Duration> claimTimes = (runner, took) -> { };
 
@@ -126,19 +127,25 @@ public final class JobStore {
      */
     public Optional<Job> start(Job claimed) {
         JobStatus running = claimed.status() == RETRY_IN_QUEUED ? JobStatus.RETRYING : JobStatus.PROCESSING;
-        return guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource());
+        Optional<Job> started = guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource());
+        started.ifPresent(runs::started);
+        return started;
     }
 
+    /** The outcomes below are fenced by the run: owner, status and attempt, as the job was when it started. */
     public Optional<Job> complete(Job running, JsonNode response) {
+        runs.ended(running);
         return guardedUpdate(COMPLETE, running.uuid(), running.status(), JobStatus.COMPLETED,
-                new MapSqlParameterSource("response", toJson(response)));
+                new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts()));
     }
 
     /** Records a failure; {@code retryDelaySeconds} is null when the job has no retry left. */
     public Optional<Job> fail(Job running, JsonNode response, Long retryDelaySeconds) {
+        runs.ended(running);
         return guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
                 .addValue("response", toJson(response))
-                .addValue("retryDelaySeconds", retryDelaySeconds));
+                .addValue("retryDelaySeconds", retryDelaySeconds)
+                .addValue("attempts", running.attempts()));
     }
 
     /**
@@ -147,8 +154,9 @@ public final class JobStore {
      */
     public Optional<Job> handBack(Job running, JsonNode response) {
         JobStatus to = running.status() == JobStatus.RETRYING ? FAILED : OPEN;
+        runs.ended(running);
         return guardedUpdate(HAND_BACK_RUNNING, running.uuid(), running.status(), to,
-                new MapSqlParameterSource("response", toJson(response)));
+                new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts()));
     }
 
     /** The jobs this instance runs now. */
@@ -158,14 +166,17 @@ public final class JobStore {
 
     /**
      * Writes the counts of a running job of this instance, and where it would resume ({@code checkpoint},
-     * JSON, or null), and refreshes its heartbeat; false when the job is no longer running here (cancelled,
-     * or taken over), so that its work should stop.
+     * JSON, or null), and refreshes its heartbeat; false when this run ({@code attempt}) is no longer the
+     * job's (cancelled, or taken over), so that its work should stop. A run that records progress is alive
+     * while it does: once it has recorded none for a lease, its heartbeat stops.
      */
-    public boolean recordProgress(UUID uuid, long rowsRead, long rowsWritten, long rowsFailed, long bytesRead,
-                                  Long bytesTotal, String checkpoint) {
+    public boolean recordProgress(UUID uuid, int attempt, long rowsRead, long rowsWritten, long rowsFailed,
+                                  long bytesRead, Long bytesTotal, String checkpoint) {
+        runs.progressed(uuid, attempt);
         return jdbc.update(PROGRESS, new MapSqlParameterSource()
                 .addValue("checkpoint", checkpoint)
                 .addValue("uuid", uuid)
+                .addValue("attempts", attempt)
                 .addValue("owner", owner)
                 .addValue("running", RUNNING)
                 .addValue("rowsRead", rowsRead)
@@ -175,9 +186,18 @@ public final class JobStore {
                 .addValue("bytesTotal", bytesTotal)) == 1;
     }
 
-    /** Tells the table that the jobs this instance runs are alive; returns how many it runs. */
-    public int heartbeat() {
-        return jdbc.update(HEARTBEAT, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING));
+    /**
+     * Tells the table which runs of this instance are alive: those that record no progress, and those that
+     * recorded some within {@code leaseSeconds}; a run whose worker is stuck is left for the reaper. Returns
+     * how many were refreshed.
+     */
+    public int heartbeat(int leaseSeconds) {
+        List<String> alive = runs.alive(Duration.ofSeconds(leaseSeconds));
+        if (alive.isEmpty()) {
+            return 0;
+        }
+        return jdbc.update(HEARTBEAT, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING)
+                .addValue("runs", String.join(",", alive)));
     }
 
     /**

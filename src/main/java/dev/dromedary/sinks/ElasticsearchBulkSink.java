@@ -7,59 +7,129 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
+import dev.dromedary.imports.FileText;
 import dev.dromedary.imports.RowBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Indexes a batch with one {@code _bulk} request (document id = the row's key) and reads its answer: one
- * document not indexed fails the batch. Java rather than the elasticsearch component's Bulk operation:
- * that builds, serializes and parses a typed object per document and per answer item, which took as much
- * CPU as Elasticsearch's own indexing; here the body is written straight from the typed rows, and the
- * answer is filtered by Elasticsearch to its errors.
+ * Indexes a batch with one {@code _bulk} request (document id = the row's key) and reads its answer item by
+ * item: documents a busy cluster rejected (429) are sent again alone, with backoff, for as long as
+ * {@code busyRetry} allows; a document refused for what it holds (a mapping error) makes its row a rejected
+ * row with Elasticsearch's reason, which no other sink then writes. Java rather than the elasticsearch
+ * component's Bulk operation: that builds, serializes and parses a typed object per document and per
+ * answer item, which took as much CPU as Elasticsearch's own indexing; here the body is written straight
+ * from the typed rows, and the answer is filtered by Elasticsearch to its errors.
  */
 public final class ElasticsearchBulkSink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchBulkSink.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper ANSWERS = new ObjectMapper();
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final RestClient elasticsearch;
+    private final Duration busyRetry;
 
-    public ElasticsearchBulkSink(RestClient elasticsearch) {
+    public ElasticsearchBulkSink(RestClient elasticsearch, Duration busyRetry) {
         this.elasticsearch = elasticsearch;
+        this.busyRetry = busyRetry;
     }
 
     public boolean hasRows(@Body RowBatch batch) {
         return !batch.rows().isEmpty();
     }
 
-    /** Sends the batch's valid rows to the dataset's index; fails when any of its documents was not indexed. */
-    public void index(@Body RowBatch batch) throws IOException {
-        Request request = new Request("POST", "/" + batch.dataset().index() + "/_bulk");
-        request.addParameter("filter_path", "errors,items.*._id,items.*.error");
-        request.setEntity(new ByteArrayEntity(body(batch.dataset(), batch.rows()), NDJSON));
+    /**
+     * Sends the batch's valid rows to the dataset's index; answers the batch without the rows Elasticsearch
+     * refused for their content. Fails when the cluster stays too busy for {@code busyRetry}, or fails whole.
+     */
+    public RowBatch index(@Body RowBatch batch) throws IOException, InterruptedException {
+        Dataset dataset = batch.dataset();
+        Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+        for (Map<String, Object> row : batch.rows()) {
+            pending.put(row.get(dataset.key()).toString(), row);
+        }
+        Map<String, String> refused = new HashMap<>();
+        long deadline = System.nanoTime() + busyRetry.toNanos();
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            Set<String> busy = send(dataset, pending, refused);
+            pending.keySet().retainAll(busy);
+            if (pending.isEmpty()) {
+                return batch.refusing(refused);
+            }
+            if (System.nanoTime() + backoff.toNanos() > deadline) {
+                throw new IllegalStateException(pending.size() + " of " + batch.rows().size() + " documents were "
+                        + "rejected by a busy Elasticsearch (429) for " + busyRetry.toSeconds() + " s (ES_BUSY_RETRY_SECONDS)");
+            }
+            LOG.debug("Batch {}: {} documents rejected by a busy Elasticsearch; sent again in {} ms", batch.number(),
+                    pending.size(), backoff.toMillis());
+            Thread.sleep(backoff.toMillis());
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /**
+     * One bulk request of the pending rows; adds the ones refused for their content to {@code refused}, and
+     * answers the ids a busy cluster rejected (all of them when it rejected the whole request).
+     */
+    private Set<String> send(Dataset dataset, Map<String, Map<String, Object>> pending, Map<String, String> refused)
+            throws IOException {
+        Request request = new Request("POST", "/" + dataset.index() + "/_bulk");
+        request.addParameter("filter_path", "errors,items.*._id,items.*.status,items.*.error");
+        request.setEntity(new ByteArrayEntity(body(dataset, List.copyOf(pending.values())), NDJSON));
         JsonNode answer;
         try (InputStream content = elasticsearch.performRequest(request).getEntity().getContent()) {
             answer = ANSWERS.readTree(content);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 429) {
+                return pending.keySet();
+            }
+            throw e;
         }
-        if (answer.path("errors").asBoolean()) {
-            List<JsonNode> failed = answer.path("items").findParents("error");
-            JsonNode first = failed.get(0);
-            throw new IllegalStateException(failed.size() + " of " + batch.rows().size() + " documents were not indexed; "
-                    + "the first, " + first.path("_id").asText() + ": " + first.path("error").path("type").asText() + ": "
-                    + first.path("error").path("reason").asText());
+        Set<String> busy = new HashSet<>();
+        if (!answer.path("errors").asBoolean()) {
+            return busy;
         }
+        for (JsonNode item : answer.path("items")) {
+            JsonNode result = item.elements().next();
+            JsonNode error = result.path("error");
+            if (error.isMissingNode()) {
+                continue;
+            }
+            String id = result.path("_id").asText();
+            if (result.path("status").asInt() == 429 || error.path("type").asText().equals("es_rejected_execution_exception")) {
+                busy.add(id);
+            } else if (result.path("status").asInt() >= 500) {
+                throw new IllegalStateException("Elasticsearch failed to index document " + id + ": "
+                        + error.path("type").asText() + ": " + FileText.quote(error.path("reason").asText()));
+            } else {
+                refused.put(id, "Elasticsearch refused the row: " + error.path("type").asText() + ": "
+                        + FileText.quote(error.path("reason").asText()));
+            }
+        }
+        return busy;
     }
 
     /** Rows of a dataset as the body of a bulk request to its index (document id = key). */

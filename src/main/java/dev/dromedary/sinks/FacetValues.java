@@ -12,12 +12,21 @@ import org.apache.camel.Exchange;
 
 /**
  * The facet values of a batch that this import has not sent to filters_data yet, as rows for its insert;
- * a value counts as sent once its insert has committed, so a redelivered batch sends it again.
+ * a value counts as sent once its insert has committed, so a redelivered batch sends it again. What was sent
+ * is remembered for at most {@code remembered} values per job: past that a value is sent again, and the
+ * insert's {@code ON CONFLICT DO NOTHING} keeps it once, so a file of millions of distinct values costs
+ * inserts, not heap.
  */
 public final class FacetValues {
 
     private static final String KEY = "facetKey";
     private static final String SENT = "facetValuesSent";
+
+    private final int remembered;
+
+    public FacetValues(int remembered) {
+        this.remembered = remembered;
+    }
 
     /** Starts the bookkeeping of one job: what it sends is not sent again. */
     public static void startJob(Exchange exchange) {
@@ -48,7 +57,12 @@ public final class FacetValues {
     public void markSent(Exchange exchange) {
         Set<String> sent = sent(exchange);
         List<?> rows = exchange.getMessage().getBody(List.class);
-        rows.forEach(row -> sent.add((String) ((Map<?, ?>) row).get(KEY)));
+        for (Object row : rows) {
+            if (sent.size() >= remembered) {
+                return;
+            }
+            sent.add((String) ((Map<?, ?>) row).get(KEY));
+        }
     }
 
     @SuppressWarnings("unchecked")

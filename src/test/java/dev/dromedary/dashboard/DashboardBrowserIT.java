@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -50,6 +51,8 @@ class DashboardBrowserIT {
                 browser.findElement(By.id("api-key")).sendKeys(RunningDromedary.API_KEY);
                 browser.findElement(By.cssSelector("#key-form button")).click();
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                // the page redraws its rows every poll: an element found a moment ago may be gone
+                wait.ignoring(StaleElementReferenceException.class);
                 wait.until(page -> page.findElement(By.id("instance")).getText().equals("instance dashboard"));
 
                 new Select(browser.findElement(By.id("job-type"))).selectByVisibleText("insert_csv_file");
@@ -61,16 +64,16 @@ class DashboardBrowserIT {
                 String uuid = browser.findElement(By.id("create-result")).getAttribute("data-job");
 
                 By bar = By.cssSelector("span.bar[data-job='" + uuid + "']");
-                double firstSeen = new WebDriverWait(browser, Duration.ofSeconds(60)).until(page ->
+                double firstSeen = new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElements(bar).isEmpty() ? null : Double.parseDouble(page.findElement(bar).getAttribute("aria-valuenow")));
-                new WebDriverWait(browser, Duration.ofMinutes(2)).until(page -> !page.findElements(bar).isEmpty()
+                new WebDriverWait(browser, Duration.ofMinutes(2)).ignoring(StaleElementReferenceException.class).until(page -> !page.findElements(bar).isEmpty()
                         && page.findElement(bar).getAttribute("aria-valuenow").equals("100"));
-                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page -> page.findElement(
+                new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page -> page.findElement(
                         By.cssSelector("tr[data-job='" + uuid + "'] .status")).getText().equals("completed"));
 
                 assertThat(firstSeen).as("the bar was first seen below 100 %").isLessThan(100);
                 browser.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
-                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20000 rows into contact"));
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

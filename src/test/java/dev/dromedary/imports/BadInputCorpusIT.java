@@ -122,8 +122,9 @@ class BadInputCorpusIT {
         assertCompleted(job, 2, 1, 1);
         assertThat(row(1).get("first_name")).hasSize(1024 * 1024);
         assertThat(document(1).get("first_name").asText()).hasSize(1024 * 1024);
-        assertThat(deadLetters(job)).containsExactly(
-                entry(2L, "'email' is 1048576 characters long; a keyword holds at most 8191: '" + megabyte + "'"));
+        assertThat(deadLetters(job)).as("the reason quotes 200 characters of the value, not all of it").containsExactly(
+                entry(2L, "'email' is 1048576 characters long; a keyword holds at most 8191: '" + "x".repeat(200)
+                        + "… (1048576 characters)'"));
     }
 
     @Test
@@ -214,6 +215,67 @@ class BadInputCorpusIT {
         assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
                 .isEqualTo("row 2 opens a quoted value at byte 187 of the file that is never closed");
         assertThat(database.queryLong("SELECT count(*) FROM dead_letters")).isZero();
+    }
+
+    @Test
+    void valuesNoSinkCanStoreAreDeadLettersNamingTheColumnAndTheRestLandsInBothSinks() throws Exception {
+        String header = "uuid,first_name,employees_count,created_at\n";
+        imports.upload("bad-input/unstorable.csv", header
+                + uuid(1) + ",Ada,1,2024-05-31\n"
+                + uuid(2) + ",Nul\u0000Byte,2,2024-05-31\n"
+                + uuid(3) + ",Far,3,+300000-01-01T00:00:00Z\n"
+                + uuid(4) + ",Zero,4,0000-01-01\n"
+                + uuid(5) + ",Big,9223372036854775808,2024-05-31\n"
+                + uuid(6) + ",Late,6,9999-12-31T23:00:00-05:00\n"
+                + uuid(7) + ",Edge,9223372036854775807,0001-01-01\n");
+        JsonNode job = imports.importAndWait("bad-input/unstorable.csv", "contact");
+
+        assertCompleted(job, 7, 2, 5);
+        String range = "is outside the dates that PostgreSQL and Elasticsearch both hold, 0001-01-01 to 9999-12-31 (UTC)";
+        assertThat(deadLetters(job)).containsOnlyKeys(2L, 3L, 4L, 5L, 6L);
+        assertThat(deadLetters(job).get(2L)).startsWith("'first_name' holds a NUL character (byte 0x00), which PostgreSQL cannot store");
+        assertThat(deadLetters(job).get(3L)).startsWith("'created_at' ");
+        assertThat(deadLetters(job).get(4L)).startsWith("'created_at' " + range);
+        assertThat(deadLetters(job).get(5L)).startsWith("'employees_count' is outside the whole numbers PostgreSQL and "
+                + "Elasticsearch hold");
+        assertThat(deadLetters(job).get(6L)).startsWith("'created_at' " + range);
+        assertThat(keys()).containsExactly(1, 7);
+        assertThat(imports.documents("contacts")).isEqualTo(2);
+        assertThat(row(7)).containsEntry("employees_count", "9223372036854775807");
+        assertThat(document(7).get("created_at").asText()).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letters WHERE payload LIKE '%Nul\uFFFDByte%'"))
+                .as("the NUL row's payload, NUL kept as U+FFFD").isEqualTo(1);
+        assertThat(database.queryLong("SELECT count(*) FROM dead_letter_headers WHERE job_uuid = ?::uuid",
+                job.get("uuid").asText())).as("the header, stored once for its 5 dead letters").isEqualTo(1);
+    }
+
+    @Test
+    void aRowOfMoreValuesThanMaxColumnsIsADeadLetterAndTheOthersLand() throws Exception {
+        imports.upload("bad-input/wide.csv", "uuid,first_name\n" + uuid(1) + ",Ada\n" + uuid(2) + ",x" + ",".repeat(5_000)
+                + "\n" + uuid(3) + ",Bo\n");
+        JsonNode job = imports.importAndWait("bad-input/wide.csv", "contact");
+
+        assertCompleted(job, 3, 2, 1);
+        assertThat(deadLetters(job)).containsExactly(entry(2L, "the row has 5002 values; a row holds at most 1000 (MAX_COLUMNS)"));
+        assertThat(keys()).containsExactly(1, 3);
+    }
+
+    @Test
+    void aJobNamesAtMostAHundredUnknownColumnsAndNeverQuotesMoreThan200CharactersOfTheFile() throws Exception {
+        StringBuilder header = new StringBuilder("uuid");
+        for (int i = 0; i < 150; i++) {
+            header.append(",extra_").append(i);
+        }
+        imports.upload("bad-input/many-unknown.csv", header + "\n" + uuid(1) + ",x".repeat(150) + "\n");
+        JsonNode job = imports.importAndWait("bad-input/many-unknown.csv", "contact");
+        assertCompleted(job, 1, 1, 0);
+        assertThat(job.get("job_response").get("unknown_columns")).hasSize(100);
+
+        imports.upload("bad-input/no-known-column.csv", "nothing_known_".repeat(1_000) + "\nvalue\n");
+        JsonNode refused = imports.importAndWait("bad-input/no-known-column.csv", "contact");
+        String error = refused.get("job_response").get("runtime_errors").get(0).asText();
+        assertThat(error).startsWith("no column of the header (nothing_known_").contains("… (14000 characters)")
+                .hasSizeLessThan(200 + 600);
     }
 
     private JsonNode run(String file) {

@@ -79,7 +79,7 @@ class BatchesInFlightTest {
             source.add(new CsvRow(row, List.of(), row * 100, null));
             rows.add(Map.of("id", i < keys.length ? keys[i] : number + "-" + i));
         }
-        return new RowBatch("job", null, "id", number, source, rows, List.of());
+        return new RowBatch("job", null, "id", number, source, rows, source.stream().map(CsvRow::number).toList(), List.of());
     }
 
     private static void enter(BatchesInFlight batches, RowBatch batch) {

@@ -39,7 +39,7 @@ class CsvRecordReaderTest {
 
         for (CsvRow row : all) {
             List<CsvRow> rest = new ArrayList<>();
-            new CsvRecordReader(new ByteArrayInputStream(file, (int) row.end(), file.length), row.end(), row.number() + 1)
+            new CsvRecordReader(new ByteArrayInputStream(file, (int) row.end(), file.length), row.end(), row.number() + 1, RecordLimits.DEFAULT)
                     .forEachRemaining(rest::add);
             assertThat(rest).extracting(CsvRow::values)
                     .containsExactlyElementsOf(all.subList((int) row.number() + 1, all.size()).stream().map(CsvRow::values).toList());
@@ -54,8 +54,8 @@ class CsvRecordReaderTest {
         byte[] file = concat(utf8("a,b\n1,caf"), new byte[]{(byte) 0xE9}, utf8("\n2,ok\n"));
         List<CsvRow> rows = read(file);
 
-        assertThat(rows.get(1).encodingError()).isEqualTo("the row is not valid UTF-8 (in the value at byte 6 of the file)");
-        assertThat(rows.get(2).encodingError()).isNull();
+        assertThat(rows.get(1).unreadable()).isEqualTo("the row is not valid UTF-8 (in the value at byte 6 of the file)");
+        assertThat(rows.get(2).unreadable()).isNull();
         assertThat(rows.get(2).values()).containsExactly("2", "ok");
     }
 
@@ -75,13 +75,65 @@ class CsvRecordReaderTest {
         assertThat(rows.get(2).values()).containsExactly("2", "small");
     }
 
+    @Test
+    void aRowLongerThanTheLimitIsAnExcerptWithItsReasonAndTheRowsAfterItAreRead() {
+        RecordLimits limits = new RecordLimits(1000, 1000, 500, 1 << 20);
+        String big = "y".repeat(5000);
+        List<CsvRow> rows = read(utf8("k,v\n1,\"" + big + "\",more,values\n2,small\n"), limits);
+
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1).unreadable()).isEqualTo("the row is " + (big.length() + 17) + " bytes long; a row holds at "
+                + "most 1000 (MAX_RECORD_BYTES)");
+        assertThat(rows.get(1).values()).singleElement().asString().hasSize(200).startsWith("yyy");
+        assertThat(rows.get(2).values()).containsExactly("2", "small");
+        assertThat(rows.get(2).number()).isEqualTo(2);
+    }
+
+    @Test
+    void aRowWithMoreValuesThanTheLimitKeepsNoneOfTheRestAndSaysHowMany() {
+        RecordLimits limits = new RecordLimits(1 << 20, 10, 500, 1 << 20);
+        List<CsvRow> rows = read(utf8("a,b\n" + ",".repeat(99_999) + "\nx,y\n"), limits);
+
+        assertThat(rows.get(1).unreadable()).isEqualTo("the row has 100000 values; a row holds at most 10 (MAX_COLUMNS)");
+        assertThat(rows.get(1).values()).hasSizeLessThanOrEqualTo(10);
+        assertThat(rows.get(2).values()).containsExactly("x", "y");
+    }
+
+    @Test
+    void aQuoteLeftOpenOverTheLimitIsScannedToTheEndWithoutKeepingIt() {
+        RecordLimits limits = new RecordLimits(1000, 1000, 500, 1 << 20);
+        assertThatThrownBy(() -> read(utf8("a,b\n1,\"" + "z".repeat(100_000) + "\n"), limits))
+                .isInstanceOf(ImportRejected.class)
+                .hasMessage("row 1 opens a quoted value at byte 6 of the file that is never closed (the rest of the file, "
+                        + "100002 bytes, is inside it)");
+    }
+
+    @Test
+    void aBatchClosesAtItsRowsOrItsBytesWhicheverComesFirst() {
+        RecordLimits limits = new RecordLimits(1 << 20, 1000, 3, 100);
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            file.append(i).append(",short\n");
+        }
+        file.append("7,").append("w".repeat(150)).append('\n').append("8,tail\n");
+        CsvRecordReader reader = new CsvRecordReader(new ByteArrayInputStream(utf8(file.toString())), 0, 1, limits);
+        List<Integer> sizes = new ArrayList<>();
+        new RecordBatches(reader, 0, limits).forEachRemaining(batch -> sizes.add(batch.size()));
+
+        assertThat(sizes).containsExactly(3, 3, 2, 1);
+    }
+
     private static List<CsvRow> read(String text) {
         return read(utf8(text));
     }
 
     private static List<CsvRow> read(byte[] bytes) {
+        return read(bytes, RecordLimits.DEFAULT);
+    }
+
+    private static List<CsvRow> read(byte[] bytes, RecordLimits limits) {
         List<CsvRow> rows = new ArrayList<>();
-        new CsvRecordReader(new ByteArrayInputStream(bytes), 0, 0).forEachRemaining(rows::add);
+        new CsvRecordReader(new ByteArrayInputStream(bytes), 0, 0, limits).forEachRemaining(rows::add);
         // numbered as the import numbers them: the header is row 0
         return rows;
     }

@@ -101,6 +101,19 @@ public final class ImportFixture {
         return interval.isMissingNode() ? null : interval.asText();
     }
 
+    /** The ids of the documents in the dataset's index (at most 10,000), once everything indexed is searchable. */
+    public java.util.Set<String> documentIds(String index) {
+        elasticsearch("POST", "/" + indexPrefix + index + "/_refresh");
+        JsonNode hits = elasticsearch("POST", "/" + indexPrefix + index + "/_search",
+                "{\"size\": 10000, \"_source\": false, \"track_total_hits\": true}").path("hits");
+        if (hits.path("total").path("value").asLong() > 10_000) {
+            throw new IllegalStateException(index + " holds more than 10,000 documents");
+        }
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        hits.path("hits").forEach(hit -> ids.add(hit.path("_id").asText()));
+        return ids;
+    }
+
     /** The stored fields of one document, or null when there is none. */
     public JsonNode document(String index, String id) {
         JsonNode found = elasticsearch("GET", "/" + indexPrefix + index + "/_doc/" + id);
@@ -121,7 +134,8 @@ public final class ImportFixture {
         return elasticsearch(method, path, null);
     }
 
-    private static JsonNode elasticsearch(String method, String path, String json) {
+    /** A request to the test run's Elasticsearch, its answer as JSON. */
+    public static JsonNode elasticsearch(String method, String path, String json) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RealServices.elasticsearchUrl() + path));
             if (json == null) {

@@ -1,0 +1,115 @@
+package dev.dromedary.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the HTTP server checks before it reads a request's body: the API key of an API request (a body of
+ * a request without one is never read), and its declared length against API_MAX_BODY_BYTES; and the
+ * headers every dashboard page carries. A Vert.x handler, not a Camel route: the server reads the whole
+ * body before any route runs.
+ */
+public final class RequestGuard implements Handler<RoutingContext> {
+
+    /** Before the server's own handlers, the body reader among them. */
+    static final int ORDER = -1_000_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ApiKeys keys;
+    private final long maxBodyBytes;
+
+    public RequestGuard(ApiKeys keys, long maxBodyBytes) {
+        this.keys = keys;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Puts the guard in front of every route of the router, and answers a body cut off at the limit with JSON. */
+    public void guard(Router router) {
+        router.route().order(ORDER).handler(this);
+        router.errorHandler(413, context -> refuse(context, 413, tooLarge()));
+    }
+
+    /**
+     * Puts a guard in front of the management server's health answers: anyone sees the status (for load
+     * balancers and probes), but what each check says (versions, errors) needs an API key; {@code keys}
+     * is null where the process has none, and then nobody sees the details.
+     */
+    public static void guardHealth(Router management, ApiKeys keys) {
+        management.route().order(ORDER).handler(context -> {
+            String level = context.request().getParam("exposureLevel");
+            if (level != null && !level.equals("oneline")) {
+                String refusal = keys == null ? "ERR_UNAUTHORIZED: the health checks' details need an API key, and this "
+                        + "process has none (API_KEYS)" : keys.refusal(context.request().getHeader(ApiKeys.HEADER));
+                if (refusal != null) {
+                    refuse(context, 401, refusal);
+                    return;
+                }
+            }
+            context.next();
+        });
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String path = request.path();
+        if (path.startsWith("/dashboard")) {
+            context.response()
+                    .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                    .putHeader("X-Frame-Options", "DENY")
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "no-referrer");
+            context.next();
+            return;
+        }
+        if (!path.startsWith("/common/")) {
+            context.next();
+            return;
+        }
+        String refusal = keys.refusal(request.getHeader(ApiKeys.HEADER));
+        if (refusal != null) {
+            refuse(context, 401, refusal);
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > maxBodyBytes) {
+            refuse(context, 413, tooLarge());
+            return;
+        }
+        context.next();
+    }
+
+    private String tooLarge() {
+        return "ERR_BODY_TOO_LARGE: the request body is larger than the limit of " + maxBodyBytes + " bytes";
+    }
+
+    private static long declaredLength(String header) {
+        try {
+            return Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void refuse(RoutingContext context, int status, String error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("success", false);
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        // the body is not read: the connection closes after the answer
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close").end(text);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dromedary.imports;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * A file's records in batches of at most {@code batchRows} records and, but for a single record, at most
+ * {@code batchMaxBytes} bytes of the file: a batch of long rows closes early, so that the batches in
+ * flight hold a bounded part of the heap whatever the rows. Java rather than the splitter's collate, which
+ * counts records only.
+ */
+final class RecordBatches implements Iterator<List<CsvRow>>, Closeable {
+
+    private final CsvRecordReader reader;
+    private final RecordLimits limits;
+    private long previousEnd;
+
+    /** Batches of the records of {@code reader}, whose first record starts at byte {@code offset}. */
+    RecordBatches(CsvRecordReader reader, long offset, RecordLimits limits) {
+        this.reader = reader;
+        this.limits = limits;
+        this.previousEnd = offset;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return reader.hasNext();
+    }
+
+    @Override
+    public List<CsvRow> next() {
+        if (!reader.hasNext()) {
+            throw new NoSuchElementException();
+        }
+        List<CsvRow> batch = new ArrayList<>(Math.min(limits.batchRows(), 1024));
+        long bytes = 0;
+        while (reader.hasNext() && batch.size() < limits.batchRows()) {
+            CsvRow row = reader.next();
+            bytes += row.end() - previousEnd;
+            previousEnd = row.end();
+            batch.add(row);
+            if (bytes >= limits.batchMaxBytes()) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

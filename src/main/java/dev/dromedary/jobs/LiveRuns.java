@@ -1,0 +1,47 @@
+package dev.dromedary.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The runs of jobs this instance has started and not yet ended, and when each last recorded progress: the
+ * heartbeat is per run, so that a run whose worker is stuck loses its lease while its instance lives.
+ */
+final class LiveRuns {
+
+    /** When a run last recorded progress (System.nanoTime), or {@link #NEVER}. */
+    private final Map<String, Long> lastProgress = new ConcurrentHashMap<>();
+    private static final long NEVER = Long.MIN_VALUE;
+
+    void started(Job job) {
+        lastProgress.put(run(job.uuid(), job.attempts()), NEVER);
+    }
+
+    void progressed(UUID uuid, int attempt) {
+        lastProgress.replace(run(uuid, attempt), System.nanoTime());
+    }
+
+    void ended(Job job) {
+        lastProgress.remove(run(job.uuid(), job.attempts()));
+    }
+
+    /** The runs (uuid/attempt) to keep alive: those that never record progress, and those that did lately. */
+    List<String> alive(Duration lease) {
+        long now = System.nanoTime();
+        List<String> alive = new ArrayList<>();
+        lastProgress.forEach((run, at) -> {
+            if (at == NEVER || now - at < lease.toNanos()) {
+                alive.add(run);
+            }
+        });
+        return alive;
+    }
+
+    private static String run(UUID uuid, int attempt) {
+        return uuid + "/" + attempt;
+    }
+}
