@@ -32,8 +32,13 @@ public final class RequestGuard implements Handler<RoutingContext> {
 
     /** Puts the guard in front of every route of the router, and answers a body cut off at the limit with JSON. */
     public void guard(Router router) {
-        router.route().order(ORDER).handler(this);
-        router.errorHandler(413, context -> refuse(context, 413, tooLarge()));
+        router.route().order(ORDER).handler(this).failureHandler(context -> {
+            if (context.statusCode() == 413 && !context.response().headWritten()) {
+                refuse(context, 413, tooLarge());
+            } else {
+                context.next();
+            }
+        });
     }
 
     /**

@@ -143,11 +143,11 @@ class JobsApiIT {
     }
 
     @Test
-    void anOversizedBodyGets400WithTheLimit() {
+    void anOversizedBodyGets413WithTheLimit() {
         String body = "{\"job_type\": \"test_succeed\", \"job_data\": {\"padding\": \"" + "x".repeat(5000) + "\"}}";
         Response response = api.create(body);
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.error()).matches("ERR_BODY_TOO_LARGE: the request body is \\d+ bytes; the limit is 4096 bytes");
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.error()).isEqualTo("ERR_BODY_TOO_LARGE: the request body is larger than the limit of 4096 bytes");
     }
 
     @Test
@@ -172,7 +172,8 @@ class JobsApiIT {
             assertThat(client.cancel(uuid).status()).isEqualTo(401);
             assertThat(client.retry(uuid).status()).isEqualTo(401);
         }
-        assertRefused(withoutKey.list("{}"), 401, "ERR_UNAUTHORIZED: the 'X-API-Key' header is required");
+        assertRefused(withoutKey.list("{}"), 401, "ERR_UNAUTHORIZED: the 'X-API-Key' request header is required (a key in "
+                + "the query string or a form field does not count)");
         assertRefused(withWrongKey.list("{}"), 401, "ERR_UNAUTHORIZED: the API key is not valid");
         assertThat(api.status(uuid)).isEqualTo("open");
         assertThat(api.withKey(RunningDromedary.SECOND_API_KEY).list("{}").status()).isEqualTo(200);

@@ -92,6 +92,7 @@ public final class RunningDromedary implements AutoCloseable {
                     "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
             beans.put("gate", new Gate());
             beans.put("runLedger", new RunLedger());
+            beans.put("stuckRun", new StuckRun());
         }
 
         public Builder with(String setting, Object value) {

@@ -1,0 +1,294 @@
+package dev.dromedary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.testing.JobsApi;
+import dev.dromedary.testing.JobsApi.Response;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The API as a careless or hostile client meets it: a key anywhere but its header, bodies too large to be
+ * read, JSON too deep or numbers too long, NUL characters, Dromedary's own idempotency keys, other
+ * buckets, unbounded limits and answers, the health details and the dashboard's headers. Each refusal is a
+ * 4xx with its ERR_ code, and writes nothing.
+ */
+@ExtendWith(RealServices.class)
+class ApiHardeningIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int LIMIT = 65_536;
+
+    private static RealServices.TestDatabase database;
+    private static RunningDromedary dromedary;
+    private static JobsApi api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = RealServices.freshDatabase();
+        dromedary = RunningDromedary.named("hardening", database)
+                .with("FIRST_TIME_RUNNER_ENABLED", false)
+                .with("RETRY_RUNNER_ENABLED", false)
+                .with("INBOX_ENABLED", false)
+                .with("API_MAX_BODY_BYTES", LIMIT)
+                .start();
+        api = dromedary.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        dromedary.close();
+    }
+
+    @Test
+    void aKeyInTheQueryStringOrAFormFieldIsNoKey() throws Exception {
+        String uuid = api.createJob("test_succeed", "{}");
+        long before = jobs();
+        JobsApi anonymous = api.withKey(null);
+
+        Response inQuery = anonymous.send(anonymous.request("/common/jobs/" + uuid + "?X-API-Key=" + RunningDromedary.API_KEY).GET());
+        Response inForm = anonymous.send(anonymous.request("/common/jobs/create")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("X-API-Key=" + RunningDromedary.API_KEY
+                        + "&job_type=test_succeed&job_data=%7B%7D")));
+        Response lowerCaseQuery = anonymous.send(anonymous.request("/common/jobs?x-api-key=" + RunningDromedary.API_KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        for (Response refused : new Response[] {inQuery, inForm, lowerCaseQuery}) {
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.error()).isEqualTo(ApiKeys.MISSING).contains("'X-API-Key' request header");
+        }
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
+    void aLargeBodyIsRefusedByItsLengthBeforeItIsSentAndTheKeyIsCheckedFirst() throws Exception {
+        String withoutKey = exchange("POST /common/jobs/create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10485760\r\n\r\n", null);
+        String withKey = exchange("POST /common/jobs/create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "X-API-Key: " + RunningDromedary.API_KEY + "\r\nContent-Length: 10485760\r\n\r\n", null);
+
+        long before = jobs();
+        assertThat(withoutKey).startsWith("HTTP/1.1 401").contains("ERR_UNAUTHORIZED");
+        assertThat(withKey).startsWith("HTTP/1.1 413")
+                .contains("\"error\":\"ERR_BODY_TOO_LARGE: the request body is larger than the limit of 65536 bytes\"");
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
+    void aChunkedBodyIsCutOffAtTheLimitWithAJsonAnswer() throws Exception {
+        long before = jobs();
+        byte[] chunk = ("{\"x\": \"" + "y".repeat(16_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String answer = exchange("POST /common/jobs/create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "X-API-Key: " + RunningDromedary.API_KEY + "\r\nTransfer-Encoding: chunked\r\n\r\n", out -> {
+                    for (int i = 0; i < 64; i++) {
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                });
+
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("ERR_BODY_TOO_LARGE");
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
+    void jsonTooDeepANumberTooLongAndAHugeRetryCountAre400sThatWriteNothing() {
+        String deep = "[".repeat(65) + "]".repeat(65);
+        Response tooDeep = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {\"a\": " + deep + "}}");
+        Response tooLong = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {\"n\": " + "9".repeat(101) + "}}");
+        Response hugeRetries = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"retry_count\": 1" + "0".repeat(40) + "}");
+        Response hugeLimit = api.post("/common/dead-letters/reprocess", "{\"limit\": 1" + "0".repeat(40) + "}");
+
+        assertThat(tooDeep.status()).isEqualTo(400);
+        assertThat(tooDeep.error()).startsWith("ERR_MALFORMED_JSON: the request body is beyond what the API reads: JSON "
+                + "nested at most 64 deep, numbers of at most 100 digits");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.error()).startsWith("ERR_MALFORMED_JSON");
+        assertThat(hugeRetries.status()).isEqualTo(400);
+        assertThat(hugeRetries.error()).startsWith("ERR_INVALID_RETRY_COUNT");
+        assertThat(hugeLimit.status()).isEqualTo(400);
+        assertThat(hugeLimit.error()).isEqualTo("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to 10000");
+        assertThat(api.post("/common/dead-letters/reprocess", "{\"limit\": 10001}").status()).isEqualTo(400);
+        assertThat(api.post("/common/dead-letters/reprocess", "{\"limit\": 10000}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void aNulInJobDataOrAnIdempotencyKeyIsA400() throws Exception {
+        long before = jobs();
+        Response inData = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {\"names\": [\"ok\", \"a\\u0000b\"]}}");
+        Response inKey = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"idempotency_key\": \"k\\u0000\"}");
+
+        assertThat(inData.status()).isEqualTo(400);
+        assertThat(inData.error()).startsWith("ERR_INVALID_JOB_DATA: job_data.names[1] holds a NUL character");
+        assertThat(inKey.status()).isEqualTo(400);
+        assertThat(inKey.error()).startsWith("ERR_INVALID_IDEMPOTENCY_KEY");
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
+    void dromedarysOwnIdempotencyKeysAreRefused() throws Exception {
+        long before = jobs();
+        for (String key : new String[] {"inbox:dromedary/incoming/a.csv@\"etag\"", "schedule:nightly:2026-12-01T00:00:00Z", "once:welcome:v1"}) {
+            Response refused = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"idempotency_key\": "
+                    + JSON.writeValueAsString(key) + "}");
+            assertThat(refused.status()).as(key).isEqualTo(400);
+            assertThat(refused.error()).startsWith("ERR_RESERVED_IDEMPOTENCY_KEY");
+        }
+        assertThat(api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"idempotency_key\": \"my:inbox:1\"}").status())
+                .isEqualTo(201);
+        assertThat(jobs()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aBucketOutsideS3AllowedBucketsIsRefusedAtCreate() throws Exception {
+        long before = jobs();
+        Response insert = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"a.csv\", \"s3_bucket\": \"secrets\"}}");
+        Response export = api.create("{\"job_type\": \"export_csv_file\", \"job_data\": {\"s3_bucket\": \"secrets\", "
+                + "\"vql\": {\"select_columns\": [\"uuid\"]}}}");
+
+        for (Response refused : new Response[] {insert, export}) {
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.error()).isEqualTo("ERR_BUCKET_NOT_ALLOWED: s3_bucket 'secrets' is not one of the buckets "
+                    + "jobs may use (S3_ALLOWED_BUCKETS: " + RealServices.BUCKET + ")");
+        }
+        assertThat(api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"a.csv\", \"s3_bucket\": \""
+                + RealServices.BUCKET + "\"}}").status()).isEqualTo(201);
+        assertThat(jobs()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aDeadLetterListingPreviewsPayloadsAndOneDeadLetterIsReadInFull() throws Exception {
+        String job = UUID.randomUUID().toString();
+        long id;
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letters (job_uuid, dataset, row_number, "
+                     + "payload, error) VALUES (?::uuid, 'contact', 1, ?, 'too long') RETURNING id")) {
+            insert.setString(1, job);
+            insert.setString(2, "p".repeat(10_000));
+            ResultSet result = insert.executeQuery();
+            result.next();
+            id = result.getLong(1);
+        }
+
+        JsonNode listed = api.send(api.request("/common/dead-letters?job_uuid=" + job).GET()).body().get("data").get(0);
+        JsonNode full = api.send(api.request("/common/dead-letters?id=" + id + "&full=true").GET()).body().get("data").get(0);
+        Response fullWithoutId = api.send(api.request("/common/dead-letters?full=true").GET());
+
+        assertThat(listed.get("payload").asText()).hasSize(4096);
+        assertThat(listed.get("payload_truncated").asBoolean()).isTrue();
+        assertThat(listed.get("payload_length").asInt()).isEqualTo(10_000);
+        assertThat(full.get("payload").asText()).hasSize(10_000);
+        assertThat(full.get("payload_truncated").asBoolean()).isFalse();
+        assertThat(fullWithoutId.status()).isEqualTo(400);
+        assertThat(fullWithoutId.error()).startsWith("ERR_INVALID_FULL");
+    }
+
+    @Test
+    void anUploadNameMustBeAnImportableFileNameAndNothingElse() {
+        for (String name : new String[] {".", "..", "contacts.txt", "contacts", "a\u0001b.csv", "../x.csv", "a/b.csv"}) {
+            Response refused = api.send(api.request("/common/upload-url?filename=" + URLEncoder.encode(name, StandardCharsets.UTF_8)).GET());
+            assertThat(refused.status()).as(name).isEqualTo(400);
+            assertThat(refused.error()).as(name).startsWith("ERR_INVALID_FILENAME");
+        }
+        assertThat(api.send(api.request("/common/upload-url?filename=contacts.csv").GET()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anonymousHealthSaysTheStatusOnlyAndItsDetailsNeedTheKey() throws Exception {
+        HttpResponse<String> status = get(dromedary.managementUrl() + "/observe/health", null);
+        HttpResponse<String> detailsWithoutKey = get(dromedary.managementUrl() + "/observe/health?exposureLevel=full", null);
+        HttpResponse<String> details = get(dromedary.managementUrl() + "/observe/health?exposureLevel=full", RunningDromedary.API_KEY);
+
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(status.body()).get("status").asText()).isEqualTo("UP");
+        assertThat(JSON.readTree(status.body()).has("checks")).as("checks shown to anyone: %s", status.body()).isFalse();
+        assertThat(detailsWithoutKey.statusCode()).isEqualTo(401);
+        assertThat(details.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(details.body()).get("checks")).isNotEmpty();
+        assertThat(get(dromedary.managementUrl() + "/observe/metrics", null).statusCode()).as("metrics stay open").isEqualTo(200);
+    }
+
+    @Test
+    void theDashboardForbidsFramingSniffingAndForeignScripts() throws Exception {
+        HttpResponse<String> page = get(dromedary.baseUrl() + "/dashboard/", null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("default-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    }
+
+    private static long jobs() throws Exception {
+        return database.queryLong("SELECT count(*) FROM jobs");
+    }
+
+    private static HttpResponse<String> get(String url, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Sends a request's head (and body, if any) over a plain socket and answers what the server says, within 10 s. */
+    private static String exchange(String head, Body body) throws IOException {
+        URI base = URI.create(dromedary.baseUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (body != null) {
+                try {
+                    body.write(out);
+                    out.flush();
+                } catch (IOException e) {
+                    // the server stopped reading at the limit and closed its side: its answer is still there
+                }
+            }
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            int read;
+            try {
+                while ((read = in.read(buffer)) > 0) {
+                    answer.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                    if (answer.indexOf("\r\n\r\n") > 0 && answer.toString().contains("}")) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // connection reset after the answer
+            }
+            return answer.toString();
+        }
+    }
+}
