@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 @ExtendWith(RealServices.class)
 class CsvExportIT {
 
+    private static RealServices.TestDatabase database;
     private static RunningDromedary dromedary;
     private static ImportFixture imports;
     private static JobsApi api;
@@ -34,8 +35,10 @@ class CsvExportIT {
 
     @BeforeAll
     static void importContactsAndCompanies() throws Exception {
-        RealServices.TestDatabase database = RealServices.freshDatabase();
-        dromedary = RunningDromedary.named("exporter", database).start();
+        database = RealServices.freshDatabase();
+        // the guide's examples export into a bucket of their own
+        dromedary = RunningDromedary.named("exporter", database).with("S3_ALLOWED_BUCKETS", RealServices.BUCKET + ",my-bucket")
+                .start();
         imports = new ImportFixture(dromedary, database);
         api = dromedary.api();
         String contactsCsv = ImportFixture.sample("contact", 20_000, 21);
@@ -234,6 +237,41 @@ class CsvExportIT {
             assertThat(s3.listObjectsV2(list -> list.bucket(RealServices.BUCKET).prefix("uploads/" + job.get("uuid").asText()))
                     .contents()).isEmpty();
         }
+    }
+
+    @Test
+    void aTextCellASpreadsheetWouldRunAsAFormulaIsWrittenAfterAQuoteAndNumbersAreLeftAlone() throws Exception {
+        String[] names = {"=HYPERLINK(\"http://evil.example\",\"x\")", "+1 555 0100", "-minus", "@SUM(A1:A9)", "\tTabbed", "Plain"};
+        StringBuilder csv = new StringBuilder("uuid,first_name,employees_count,country\n");
+        for (int i = 0; i < names.length; i++) {
+            csv.append(String.format("00000000-0000-4000-9000-%012d", i)).append(',')
+                    .append(CSVFormat.DEFAULT.format(names[i])).append(",-").append(i + 1).append(",Formulaland\n");
+        }
+        imports.upload("export-source/formulas.csv", csv.toString());
+        assertThat(imports.importAndWait("export-source/formulas.csv", "contact").get("status").asText()).isEqualTo("completed");
+        JsonNode job;
+        try {
+            job = export("""
+                {"service": "contact",
+                 "vql": {"where": {"keyword_match": {"must": {"country": ["Formulaland"]}}},
+                         "select_columns": ["first_name", "employees_count"],
+                         "order_by": [{"order_by": "employees_count", "order_direction": "desc"}]}}""");
+        } finally {
+            // the other tests count every contact
+            List<String> ids = java.util.stream.IntStream.range(0, names.length)
+                    .mapToObj(i -> String.format("00000000-0000-4000-9000-%012d", i)).toList();
+            imports.deleteDocuments("contacts", ids);
+            try (var connection = database.dataSource().getConnection();
+                 var delete = connection.prepareStatement("DELETE FROM contacts WHERE country = 'Formulaland'")) {
+                delete.executeUpdate();
+            }
+        }
+
+        List<CSVRecord> exported = CSVFormat.DEFAULT.parse(new StringReader(download(job.get("job_response").get("s3_key")
+                .asText()))).getRecords();
+        assertThat(exported.subList(1, exported.size()).stream().map(CSVRecord::toList).toList()).containsExactly(
+                List.of("'=HYPERLINK(\"http://evil.example\",\"x\")", "-1"), List.of("'+1 555 0100", "-2"),
+                List.of("'-minus", "-3"), List.of("'@SUM(A1:A9)", "-4"), List.of("'\tTabbed", "-5"), List.of("Plain", "-6"));
     }
 
     private static JsonNode export(String jobData) {

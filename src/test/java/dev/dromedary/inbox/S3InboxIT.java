@@ -103,6 +103,37 @@ class S3InboxIT {
         }
     }
 
+    @Test
+    void aCsvListedAfterMoreThanAThousandObjectsTheImportCannotReadIsImportedAndTheOthersAreFiledWithAReason() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        String root = database.name() + "/";
+        try (S3Client s3 = RealServices.s3Client()) {
+            // listed before the CSV: more than a page of keys that are not importable
+            for (int i = 0; i < 1_005; i++) {
+                String key = root + "incoming/a-" + String.format("%04d", i) + ".txt";
+                s3.putObject(put -> put.bucket(RealServices.BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+            }
+        }
+        try (RunningDromedary dromedary = inbox("paging", database, root).start()) {
+            new ImportFixture(dromedary, database).upload(root + "incoming/z.csv", ImportFixture.sample("contact", 7, 3));
+
+            await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
+                    + "AND data->>'s3_key' = ?", root + "incoming/z.csv") == 1);
+            await().atMost(LONG).until(() -> objects(root + "incoming/").isEmpty());
+
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(7);
+            assertThat(database.queryLong("SELECT count(*) FROM jobs")).as("no job for what is not importable").isEqualTo(1);
+            List<String> failed = objects(root + "failed/");
+            assertThat(failed).hasSize(2 * 1_005).contains(root + "failed/a-1004.txt", root + "failed/a-1004.txt.reason.txt");
+            try (S3Client s3 = RealServices.s3Client()) {
+                String reason = s3.getObjectAsBytes(get -> get.bucket(RealServices.BUCKET).key(root + "failed/a-0000.txt.reason.txt"))
+                        .asUtf8String();
+                assertThat(reason).isEqualTo("s3://" + RealServices.BUCKET + "/" + root + "incoming/a-0000.txt is not a file "
+                        + "the import reads: its name does not end with .csv\n");
+            }
+        }
+    }
+
     private static RunningDromedary.Builder inbox(String instance, RealServices.TestDatabase database, String root) {
         return RunningDromedary.named(instance, database)
                 .with("INBOX_POLL_SECONDS", 1)
