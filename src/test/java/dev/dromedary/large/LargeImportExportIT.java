@@ -30,10 +30,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * for; scripts/large-import-export.sh runs it and prints its figures.
  */
 @ExtendWith(RealServices.class)
-@EnabledIfSystemProperty(named = "large.rows", matches = "\\d+")
 class LargeImportExportIT {
 
     @Test
+    @EnabledIfSystemProperty(named = "large.rows", matches = "\\d+")
     void aLargeFileImportsAndExportsWithACappedHeap() throws Exception {
         long rows = Long.getLong("large.rows");
         String heap = System.getProperty("large.heap", "256m");
@@ -51,18 +51,7 @@ class LargeImportExportIT {
 
         int port = RunningDromedary.freePort();
         Path gcLog = work.resolve("gc.log");
-        ProcessBuilder launcher = new ProcessBuilder("./dromedary").redirectErrorStream(true)
-                .redirectOutput(work.resolve("dromedary.log").toFile()).directory(new File("."));
-        launcher.environment().putAll(java.util.Map.of(
-                "JAVA_OPTS", "-Xmx" + heap + " -Xlog:gc:file=" + gcLog,
-                "DATABASE_URL", database.jdbcUrl(), "DATABASE_USER", "dromedary", "DATABASE_PASSWORD", "dromedary",
-                "S3_ENDPOINT", RealServices.s3Endpoint(), "AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY, "ELASTICSEARCH_URL", RealServices.elasticsearchUrl(),
-                "ELASTICSEARCH_INDEX_PREFIX", database.name() + "_", "HTTP_PORT", String.valueOf(port)));
-        launcher.environment().put("API_KEYS", "large");
-        launcher.environment().put("TICKER_INTERVAL_SECONDS", "1");
-        launcher.environment().put("DATA_DIR", work.resolve("data").toString());
-        Process dromedary = launcher.start();
+        Process dromedary = launch(database, work, heap, port, gcLog);
         AtomicLong peakRssKb = new AtomicLong();
         try {
             JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
@@ -118,6 +107,87 @@ class LargeImportExportIT {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /**
+     * Rows of a megabyte each, and then a quote left open for the rest of the file (200 MB by default), imported
+     * with the heap capped: the long rows land (a batch closes at BATCH_MAX_BYTES, not at 500 rows), the job
+     * fails at the open quote naming it, and the heap holds.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "large.bigrows", matches = "\\d+")
+    void megabyteRowsAndAQuoteLeftOpenImportWithACappedHeap() throws Exception {
+        long rows = Long.getLong("large.bigrows");
+        long openQuoteMb = Long.getLong("large.openquote.mb", 200);
+        String heap = System.getProperty("large.heap", "256m");
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Path work = Files.createDirectories(Path.of("target/large-import"));
+        Path csv = work.resolve("big-rows-" + rows + "-" + openQuoteMb + ".csv");
+        if (!Files.exists(csv)) {
+            String megabyte = "x".repeat(1024 * 1024 - 60);
+            try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+                out.write("uuid,first_name,last_name\n");
+                for (long i = 1; i <= rows; i++) {
+                    out.write(new java.util.UUID(0, i) + "," + megabyte + ",row " + i + "\n");
+                }
+                out.write(new java.util.UUID(0, rows + 1) + ",\"never closed,");
+                String chunk = "y".repeat(1024 * 1024);
+                for (long i = 0; i < openQuoteMb; i++) {
+                    out.write(chunk);
+                }
+                out.write("\n");
+            }
+        }
+        try (var s3 = RealServices.s3Client()) {
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key("large/big-rows.csv"), RequestBody.fromFile(csv));
+        }
+        int port = RunningDromedary.freePort();
+        Path gcLog = work.resolve("gc-big-rows.log");
+        Process dromedary = launch(database, work, heap, port, gcLog);
+        AtomicLong peakRssKb = new AtomicLong();
+        try {
+            JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
+            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
+            long started = System.nanoTime();
+            String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/big-rows.csv\"}");
+            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
+                return List.of("completed", "failed").contains(api.status(uuid));
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            JsonNode job = api.job(uuid);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("failed");
+            assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
+                    .startsWith("row " + (rows + 1) + " opens a quoted value at byte ").contains("is inside it");
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(rows);
+            assertThat(database.queryLong("SELECT min(length(first_name)) FROM contacts")).isEqualTo(1024 * 1024 - 60);
+            assertThat(new ImportFixture(null, database).documents("contacts")).isEqualTo(rows);
+            System.out.printf("LARGE BIG ROWS: %d rows of 1 MB and a %d MB open quote (%d MB) in %.1f s; heap cap %s, "
+                            + "most heap in use after a GC %d MB, peak RSS %d MB%n", rows, openQuoteMb, Files.size(csv) >> 20,
+                    seconds, heap, mostHeapAfterGcMb(gcLog), peakRssKb.get() >> 10);
+        } finally {
+            dromedary.destroy();
+            dromedary.waitFor();
+        }
+    }
+
+    /** A {@code ./dromedary} process on the test services, its heap capped and its GC logged. */
+    private static Process launch(RealServices.TestDatabase database, Path work, String heap, int port, Path gcLog)
+            throws java.io.IOException {
+        ProcessBuilder launcher = new ProcessBuilder("./dromedary").redirectErrorStream(true)
+                .redirectOutput(work.resolve("dromedary-" + port + ".log").toFile()).directory(new File("."));
+        launcher.environment().putAll(java.util.Map.of(
+                "JAVA_OPTS", "-Xmx" + heap + " -Xlog:gc:file=" + gcLog,
+                "DATABASE_URL", database.jdbcUrl(), "DATABASE_USER", "dromedary", "DATABASE_PASSWORD", "dromedary",
+                "S3_ENDPOINT", RealServices.s3Endpoint(), "AWS_ACCESS_KEY_ID", RealServices.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", RealServices.SECRET_KEY, "ELASTICSEARCH_URL", RealServices.elasticsearchUrl(),
+                "ELASTICSEARCH_INDEX_PREFIX", database.name() + "_", "HTTP_PORT", String.valueOf(port)));
+        launcher.environment().put("API_KEYS", "large");
+        launcher.environment().put("TICKER_INTERVAL_SECONDS", "1");
+        launcher.environment().put("INBOX_ENABLED", "false");
+        launcher.environment().put("DATA_DIR", work.resolve("data").toString());
+        return launcher.start();
     }
 
     /** The largest heap occupancy the GC log reports after a collection ({@code 120M->45M(256M)}). */

@@ -56,7 +56,11 @@ class DromedaryLauncherIT {
             assertThat(first.output()).contains("Embedded S3: http://127.0.0.1:" + s3Port
                     + "  bucket dromedary  access key dromedary  secret key dromedary-secret");
             assertThat(first.output()).contains("Embedded Elasticsearch: http://127.0.0.1:" + env.get("EMBEDDED_ES_PORT"));
-            assertThat(first.output()).contains("use this API key (kept in " + dataDir.resolve("api-key") + "): " + apiKey);
+            assertThat(first.output()).contains("API_KEYS is not set; made up this API key, kept in " + dataDir.resolve("api-key")
+                    + ": " + apiKey);
+            assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("api-key")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Port))
                     .forcePathStyle(true).region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create("dromedary", "dromedary-secret"))).build()) {
@@ -71,6 +75,8 @@ class DromedaryLauncherIT {
 
         try (DromedaryProcess second = DromedaryProcess.start(dataDir.resolve("second.log"), env, List.of())) {
             assertThat(second.awaitApiKey(dataDir)).isEqualTo(apiKey);
+            await().until(() -> second.output().contains("using the API key kept in " + dataDir.resolve("api-key")));
+            assertThat(second.output()).as("the key is printed once, when it is made").doesNotContain(apiKey);
             JobsApi api = second.api(httpPort, apiKey);
             assertThat(api.status(uuid)).isEqualTo("completed");
             String again = api.createJob("insert_csv_file", "{\"s3_key\": \"incoming/one.csv\"}");
