@@ -58,10 +58,7 @@ class LargeImportExportIT {
             await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
             long started = System.nanoTime();
             String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/contacts.csv\"}");
-            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
-                return List.of("completed", "failed").contains(api.status(uuid));
-            });
+            awaitEnded(api, uuid, dromedary, peakRssKb);
             double seconds = (System.nanoTime() - started) / 1e9;
             JsonNode job = api.job(uuid);
 
@@ -76,10 +73,7 @@ class LargeImportExportIT {
             String export = api.createJob("export_csv_file", "{\"vql\": {\"select_columns\": "
                     + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(SampleCsv.CONTACT_COLUMNS)
                     + ", \"limit\": 1000}}");
-            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
-                return List.of("completed", "failed").contains(api.status(export));
-            });
+            awaitEnded(api, export, dromedary, peakRssKb);
             double exportSeconds = (System.nanoTime() - exportStarted) / 1e9;
             JsonNode exported = api.job(export);
             assertThat(exported.get("status").asText()).as("job %s", exported).isEqualTo("completed");
@@ -138,9 +132,7 @@ class LargeImportExportIT {
                 out.write("\n");
             }
         }
-        try (var s3 = RealServices.s3Client()) {
-            s3.putObject(put -> put.bucket(RealServices.BUCKET).key("large/big-rows.csv"), RequestBody.fromFile(csv));
-        }
+        uploadInParts(csv, "large/big-rows.csv");
         int port = RunningDromedary.freePort();
         Path gcLog = work.resolve("gc-big-rows.log");
         Process dromedary = launch(database, work, heap, port, gcLog);
@@ -150,10 +142,7 @@ class LargeImportExportIT {
             await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
             long started = System.nanoTime();
             String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/big-rows.csv\"}");
-            await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
-                return List.of("completed", "failed").contains(api.status(uuid));
-            });
+            awaitEnded(api, uuid, dromedary, peakRssKb);
             double seconds = (System.nanoTime() - started) / 1e9;
             JsonNode job = api.job(uuid);
 
@@ -170,6 +159,35 @@ class LargeImportExportIT {
             dromedary.destroy();
             dromedary.waitFor();
         }
+    }
+
+    /** Puts a file of any size (a single PUT takes at most 5 GB) in 64 MB parts. */
+    private static void uploadInParts(Path file, String key) throws java.io.IOException {
+        try (var s3 = RealServices.s3Client(); var in = Files.newInputStream(file)) {
+            String upload = s3.createMultipartUpload(create -> create.bucket(RealServices.BUCKET).key(key)).uploadId();
+            List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new java.util.ArrayList<>();
+            byte[] part;
+            while ((part = in.readNBytes(64 << 20)).length > 0) {
+                int number = parts.size() + 1;
+                String etag = s3.uploadPart(upload(key, upload, number), RequestBody.fromBytes(part)).eTag();
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(complete -> complete.bucket(RealServices.BUCKET).key(key).uploadId(upload)
+                    .multipartUpload(done -> done.parts(parts)));
+        }
+    }
+
+    private static software.amazon.awssdk.services.s3.model.UploadPartRequest upload(String key, String upload, int number) {
+        return software.amazon.awssdk.services.s3.model.UploadPartRequest.builder().bucket(RealServices.BUCKET).key(key)
+                .uploadId(upload).partNumber(number).build();
+    }
+
+    /** Waits until the job has ended, up to an hour, noting the process's peak RSS meanwhile. */
+    private static void awaitEnded(JobsApi api, String uuid, Process dromedary, AtomicLong peakRssKb) {
+        await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            peakRssKb.accumulateAndGet(peakRss(dromedary.pid()), Math::max);
+            return List.of("completed", "failed").contains(api.status(uuid));
+        });
     }
 
     /** A {@code ./dromedary} process on the test services, its heap capped and its GC logged. */
