@@ -162,7 +162,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.text("S3_BUCKET"), settings.integer("BATCH_SIZE_FOR_INSERTION")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink(elasticsearchRestClient,
-                Duration.ofSeconds(settings.integer("ES_BUSY_RETRY_SECONDS"))));
+                Duration.ofSeconds(settings.integer("ES_BUSY_RETRY_SECONDS")), jobStore::stillWorking));
         registry.bind("facetValues", new FacetValues(settings.integer("FACET_VALUES_REMEMBERED")));
         registry.bind("jobStore", jobStore);
         registry.bind("s3Inbox", new S3Inbox(jobStore, s3, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),

@@ -18,6 +18,8 @@ final class RecordBatches implements Iterator<List<CsvRow>>, Closeable {
     private final CsvRecordReader reader;
     private final RecordLimits limits;
     private long previousEnd;
+    /** Why the file cannot be read on: thrown once the rows read before it have gone out as a batch. */
+    private ImportRejected unreadable;
 
     /** Batches of the records of {@code reader}, whose first record starts at byte {@code offset}. */
     RecordBatches(CsvRecordReader reader, long offset, RecordLimits limits) {
@@ -28,17 +30,31 @@ final class RecordBatches implements Iterator<List<CsvRow>>, Closeable {
 
     @Override
     public boolean hasNext() {
-        return reader.hasNext();
+        return unreadable != null || reader.hasNext();
     }
 
     @Override
     public List<CsvRow> next() {
+        if (unreadable != null) {
+            throw unreadable;
+        }
         if (!reader.hasNext()) {
             throw new NoSuchElementException();
         }
         List<CsvRow> batch = new ArrayList<>(Math.min(limits.batchRows(), 1024));
         long bytes = 0;
-        while (reader.hasNext() && batch.size() < limits.batchRows()) {
+        while (batch.size() < limits.batchRows()) {
+            try {
+                if (!reader.hasNext()) {
+                    break;
+                }
+            } catch (ImportRejected e) {
+                if (batch.isEmpty()) {
+                    throw e;
+                }
+                unreadable = e;
+                break;
+            }
             CsvRow row = reader.next();
             bytes += row.end() - previousEnd;
             previousEnd = row.end();

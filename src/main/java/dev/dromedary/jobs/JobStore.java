@@ -186,6 +186,11 @@ public final class JobStore {
                 .addValue("bytesTotal", bytesTotal)) == 1;
     }
 
+    /** A run of this job waits on a service that is slow (a busy cluster), not stuck: it stays alive. */
+    public void stillWorking(String jobUuid) {
+        runs.stillWorking(UUID.fromString(jobUuid));
+    }
+
     /**
      * Tells the table which runs of this instance are alive: those that record no progress, and those that
      * recorded some within {@code leaseSeconds}; a run whose worker is stuck is left for the reaper. Returns

@@ -25,6 +25,13 @@ final class LiveRuns {
         lastProgress.replace(run(uuid, attempt), System.nanoTime());
     }
 
+    /** Every run of the job here counts as having progressed now (only the current one can still write). */
+    void stillWorking(UUID uuid) {
+        String prefix = uuid + "/";
+        long now = System.nanoTime();
+        lastProgress.replaceAll((run, at) -> run.startsWith(prefix) && at != NEVER ? now : at);
+    }
+
     void ended(Job job) {
         lastProgress.remove(run(job.uuid(), job.attempts()));
     }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
@@ -50,10 +51,13 @@ public final class ElasticsearchBulkSink {
 
     private final RestClient elasticsearch;
     private final Duration busyRetry;
+    private final Consumer<String> stillWorking;
 
-    public ElasticsearchBulkSink(RestClient elasticsearch, Duration busyRetry) {
+    /** {@code stillWorking} hears of the job of a batch that waits for a busy cluster: it is slow, not stuck. */
+    public ElasticsearchBulkSink(RestClient elasticsearch, Duration busyRetry, Consumer<String> stillWorking) {
         this.elasticsearch = elasticsearch;
         this.busyRetry = busyRetry;
+        this.stillWorking = stillWorking;
     }
 
     public boolean hasRows(@Body RowBatch batch) {
@@ -85,6 +89,7 @@ public final class ElasticsearchBulkSink {
             }
             LOG.debug("Batch {}: {} documents rejected by a busy Elasticsearch; sent again in {} ms", batch.number(),
                     pending.size(), backoff.toMillis());
+            stillWorking.accept(batch.jobUuid());
             Thread.sleep(backoff.toMillis());
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
@@ -98,7 +103,7 @@ public final class ElasticsearchBulkSink {
             throws IOException {
         Request request = new Request("POST", "/" + dataset.index() + "/_bulk");
         request.addParameter("filter_path", "errors,items.*._id,items.*.status,items.*.error");
-        request.setEntity(new ByteArrayEntity(body(dataset, List.copyOf(pending.values())), NDJSON));
+        request.setEntity(entity(dataset, List.copyOf(pending.values())));
         JsonNode answer;
         try (InputStream content = elasticsearch.performRequest(request).getEntity().getContent()) {
             answer = ANSWERS.readTree(content);
@@ -134,7 +139,17 @@ public final class ElasticsearchBulkSink {
 
     /** Rows of a dataset as the body of a bulk request to its index (document id = key). */
     public static byte[] body(Dataset dataset, List<Map<String, Object>> rows) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() * 640);
+        return write(dataset, rows).toByteArray();
+    }
+
+    /** The body as the entity of a request, without copying it: a batch of long rows is megabytes. */
+    private static ByteArrayEntity entity(Dataset dataset, List<Map<String, Object>> rows) {
+        BulkBody body = write(dataset, rows);
+        return new ByteArrayEntity(body.bytes(), 0, body.size(), NDJSON);
+    }
+
+    private static BulkBody write(Dataset dataset, List<Map<String, Object>> rows) {
+        BulkBody body = new BulkBody(estimatedSize(rows));
         try (JsonGenerator json = JSON.createGenerator(body)) {
             json.setRootValueSeparator(new SerializedString("\n"));
             for (Map<String, Object> row : rows) {
@@ -149,7 +164,31 @@ public final class ElasticsearchBulkSink {
             throw new UncheckedIOException(e);
         }
         body.write('\n');
-        return body.toByteArray();
+        return body;
+    }
+
+    /** The text of the rows and some room for names and quotes: the body grows once at most. */
+    static int estimatedSize(List<Map<String, Object>> rows) {
+        long size = 0;
+        for (Map<String, Object> row : rows) {
+            size += 160;
+            for (Object value : row.values()) {
+                size += value instanceof String text ? text.length() + 24 : 48;
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 16, size + size / 8);
+    }
+
+    /** A byte array stream whose bytes are lent out, not copied. */
+    private static final class BulkBody extends ByteArrayOutputStream {
+
+        BulkBody(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /** A row's typed values as the dataset's document: its columns that have a value. */

@@ -4,7 +4,7 @@ import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.imports.RowBatch;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,13 +41,13 @@ public final class PostgresUpsertSink {
         }
         Dataset dataset = batch.dataset();
         Statements sql = statements.computeIfAbsent(dataset.name(), name -> Statements.of(dataset));
-        String rows = asCsv(dataset.columns(), batch.rows());
+        StringBuilder rows = asCsv(dataset.columns(), batch.rows());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 // a temporary table lives as long as its pooled connection; its rows only until the commit
                 statement.execute(sql.createStaging());
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy(), new StringReader(rows));
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy(), new TextReader(rows));
                 statement.executeUpdate(sql.upsert());
                 connection.commit();
             } catch (SQLException | IOException | RuntimeException e) {
@@ -79,9 +79,9 @@ public final class PostgresUpsertSink {
     private static final CSVFormat COPY_CSV = CSVFormat.DEFAULT.builder().setQuoteMode(QuoteMode.ALL_NON_NULL)
             .setRecordSeparator('\n').get();
 
-    /** Typed rows as COPY's CSV, several keywords as an array literal. */
-    static String asCsv(List<Column> columns, List<Map<String, Object>> rows) throws IOException {
-        StringBuilder csv = new StringBuilder(rows.size() * 400);
+    /** Typed rows as COPY's CSV, several keywords as an array literal; sized for the rows, so it grows once at most. */
+    static StringBuilder asCsv(List<Column> columns, List<Map<String, Object>> rows) throws IOException {
+        StringBuilder csv = new StringBuilder(ElasticsearchBulkSink.estimatedSize(rows));
         try (CSVPrinter printer = COPY_CSV.print(csv)) {
             for (Map<String, Object> row : rows) {
                 for (Column column : columns) {
@@ -91,7 +91,36 @@ public final class PostgresUpsertSink {
                 printer.println();
             }
         }
-        return csv.toString();
+        return csv;
+    }
+
+    /** The CSV read where it was written, not copied into a String first: a batch of long rows is megabytes. */
+    private static final class TextReader extends Reader {
+
+        private final CharSequence text;
+        private int position;
+
+        TextReader(CharSequence text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int length) {
+            if (position >= text.length()) {
+                return -1;
+            }
+            int count = Math.min(length, text.length() - position);
+            for (int i = 0; i < count; i++) {
+                into[offset + i] = text.charAt(position + i);
+            }
+            position += count;
+            return count;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
     }
 
     private static String arrayLiteral(List<?> values) {

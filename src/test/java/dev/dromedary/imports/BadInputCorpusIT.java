@@ -208,13 +208,15 @@ class BadInputCorpusIT {
     }
 
     @Test
-    void aQuoteNeverClosedFailsTheJobNamingTheRowAndByte() throws Exception {
+    void aQuoteNeverClosedFailsTheJobNamingTheRowAndByteAndTheRowsBeforeItLand() throws Exception {
         JsonNode job = run("unclosed-quote.csv");
 
         assertThat(job.get("status").asText()).isEqualTo("failed");
         assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
                 .isEqualTo("row 2 opens a quoted value at byte 187 of the file that is never closed");
         assertThat(database.queryLong("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(keys()).as("the row before the open quote, in the same batch, landed").containsExactly(1);
+        assertThat(imports.documents("contacts")).isEqualTo(1);
     }
 
     @Test

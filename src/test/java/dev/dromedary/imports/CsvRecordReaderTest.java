@@ -123,6 +123,18 @@ class CsvRecordReaderTest {
         assertThat(sizes).containsExactly(3, 3, 2, 1);
     }
 
+    @Test
+    void theRowsBeforeAQuoteLeftOpenGoOutAsABatchBeforeTheFailure() {
+        CsvRecordReader reader = new CsvRecordReader(new ByteArrayInputStream(utf8("1,a\n2,b\n3,\"open\n4,d\n")), 0, 1,
+                RecordLimits.DEFAULT);
+        RecordBatches batches = new RecordBatches(reader, 0, RecordLimits.DEFAULT);
+
+        assertThat(batches.hasNext()).isTrue();
+        assertThat(batches.next()).extracting(CsvRow::number).containsExactly(1L, 2L);
+        assertThat(batches.hasNext()).isTrue();
+        assertThatThrownBy(batches::next).isInstanceOf(ImportRejected.class).hasMessageStartingWith("row 3 opens a quoted value");
+    }
+
     private static List<CsvRow> read(String text) {
         return read(utf8(text));
     }

@@ -21,7 +21,7 @@ class PostgresUpsertSinkTest {
         row.put("tags", List.of("a,b", "quote \" and \\ slash"));
         row.put("size", 12L);
 
-        assertThat(PostgresUpsertSink.asCsv(columns, List.of(row)))
+        assertThat(PostgresUpsertSink.asCsv(columns, List.of(row)).toString())
                 .isEqualTo("\"\",,\"say \"\"hi\"\",\nthen go\",\"{\"\"a,b\"\",\"\"quote \\\"\" and \\\\ slash\"\"}\",\"12\"\n");
     }
 }
