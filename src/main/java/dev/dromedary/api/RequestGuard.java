@@ -64,7 +64,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
-        String path = request.path();
+        String path = context.normalizedPath();
         if (path.startsWith("/dashboard")) {
             context.response()
                     .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")

@@ -93,7 +93,9 @@ class ObservabilityIT {
         return line.find() ? Double.parseDouble(line.group(1)) : 0;
     }
 
+    /** A GET of the management port; the health checks' details need the key, and it is sent to every URL. */
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", RunningDromedary.API_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
