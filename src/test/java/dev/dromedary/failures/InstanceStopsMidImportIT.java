@@ -133,7 +133,7 @@ class InstanceStopsMidImportIT {
         assertThat(checkpointRow).isBetween(20_000L, ROWS - 1L);
         assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'open' AND attempts = 0 "
                 + "AND job_response->>'messages' LIKE 'Handed back at its checkpoint after row ' || rows_read || ' %'", importUuid))
-                .isEqualTo(1);
+                .as("the handed-back job, as the table holds it: %s", jobRow(database, importUuid)).isEqualTo(1);
         // every batch up to the checkpoint was committed before the hand-back, and none after it began
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(checkpointRow);
 
@@ -179,5 +179,16 @@ class InstanceStopsMidImportIT {
             }
         }
         return transitions;
+    }
+
+    private static String jobRow(RealServices.TestDatabase database, String uuid) throws Exception {
+        try (var connection = database.dataSource().getConnection();
+             var query = connection.prepareStatement("SELECT status, attempts, rows_read, claimed_by, job_response FROM jobs "
+                     + "WHERE uuid = ?::uuid")) {
+            query.setString(1, uuid);
+            var result = query.executeQuery();
+            return result.next() ? result.getString(1) + " attempts " + result.getInt(2) + " rows_read " + result.getLong(3)
+                    + " claimed_by " + result.getString(4) + " " + result.getString(5) : "no such job";
+        }
     }
 }
