@@ -81,9 +81,13 @@ public final class JobResponses {
     }
 
     public Map<String, Object> error(@ExchangeException Exception exception) {
-        String error = exception instanceof ApiError
+        return errorBody(exception instanceof ApiError
                 ? exception.getMessage()
-                : "ERR_INTERNAL: the request could not be completed; the server log says why";
+                : "ERR_INTERNAL: the request could not be completed; the server log says why");
+    }
+
+    /** {@code {"error": …, "success": false}}, the body of every refusal, whoever answers it. */
+    static Map<String, Object> errorBody(String error) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("success", false);

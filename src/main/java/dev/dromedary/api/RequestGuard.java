@@ -7,8 +7,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What the HTTP server checks before it reads a request's body: the API key of an API request (a body of
@@ -104,12 +102,9 @@ public final class RequestGuard implements Handler<RoutingContext> {
     }
 
     private static void refuse(RoutingContext context, int status, String error) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("success", false);
         String text;
         try {
-            text = JSON.writeValueAsString(body);
+            text = JSON.writeValueAsString(JobResponses.errorBody(error));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

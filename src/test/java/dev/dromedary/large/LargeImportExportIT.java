@@ -54,8 +54,7 @@ class LargeImportExportIT {
         Process dromedary = launch(database, work, heap, port, gcLog);
         AtomicLong peakRssKb = new AtomicLong();
         try {
-            JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
+            JobsApi api = awaitApi(port);
             long started = System.nanoTime();
             String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/contacts.csv\"}");
             awaitEnded(api, uuid, dromedary, peakRssKb);
@@ -138,8 +137,7 @@ class LargeImportExportIT {
         Process dromedary = launch(database, work, heap, port, gcLog);
         AtomicLong peakRssKb = new AtomicLong();
         try {
-            JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
+            JobsApi api = awaitApi(port);
             long started = System.nanoTime();
             String uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"large/big-rows.csv\"}");
             awaitEnded(api, uuid, dromedary, peakRssKb);
@@ -180,6 +178,13 @@ class LargeImportExportIT {
     private static software.amazon.awssdk.services.s3.model.UploadPartRequest upload(String key, String upload, int number) {
         return software.amazon.awssdk.services.s3.model.UploadPartRequest.builder().bucket(RealServices.BUCKET).key(key)
                 .uploadId(upload).partNumber(number).build();
+    }
+
+    /** The API of the process on {@code port}, once it answers (within two minutes). */
+    private static JobsApi awaitApi(int port) {
+        JobsApi api = RunningDromedary.apiAt("http://localhost:" + port, "large");
+        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> api.list("{}").status() == 200);
+        return api;
     }
 
     /** Waits until the job has ended, up to an hour, noting the process's peak RSS meanwhile. */
