@@ -169,6 +169,9 @@ class ApiHardeningIT {
         Response export = api.create("{\"job_type\": \"export_csv_file\", \"job_data\": {\"s3_bucket\": \"secrets\", "
                 + "\"vql\": {\"select_columns\": [\"uuid\"]}}}");
 
+        Response notAName = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"a.csv\", \"s3_bucket\": 5}}");
+        assertThat(notAName.status()).isEqualTo(400);
+        assertThat(notAName.error()).startsWith("ERR_BUCKET_NOT_ALLOWED: s3_bucket '5'");
         for (Response refused : new Response[] {insert, export}) {
             assertThat(refused.status()).isEqualTo(400);
             assertThat(refused.error()).isEqualTo("ERR_BUCKET_NOT_ALLOWED: s3_bucket 'secrets' is not one of the buckets "
@@ -204,6 +207,12 @@ class ApiHardeningIT {
         assertThat(full.get("payload_truncated").asBoolean()).isFalse();
         assertThat(fullWithoutId.status()).isEqualTo(400);
         assertThat(fullWithoutId.error()).startsWith("ERR_INVALID_FULL");
+        Response notAnId = api.send(api.request("/common/dead-letters?id=seven&full=true").GET());
+        assertThat(notAnId.status()).isEqualTo(400);
+        assertThat(notAnId.error()).startsWith("ERR_INVALID_ID");
+        Response notABoolean = api.send(api.request("/common/dead-letters?id=" + id + "&full=yes").GET());
+        assertThat(notABoolean.status()).isEqualTo(400);
+        assertThat(notABoolean.error()).startsWith("ERR_INVALID_FULL");
     }
 
     @Test
