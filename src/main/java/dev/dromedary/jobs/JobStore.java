@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -48,12 +49,14 @@ public final class JobStore {
     private static final String PROGRESS = SqlFile.load("sql/jobs/progress.sql");
     private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
     private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
+    private static final String NEXT_RETRY_DUE = SqlFile.load("sql/jobs/next-retry-due.sql");
     private static final List<String> RUNNING = List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName());
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
     private final String owner;
     private final LiveRuns runs = new LiveRuns();
+    private final DueRetries dueRetries = new DueRetries();
     private final RowMapper<Job> rows;
     private BiConsumer<String, Duration> claimTimes = (runner, took) -> { };
 
@@ -142,10 +145,10 @@ public final class JobStore {
     /** Records a failure; {@code retryDelaySeconds} is null when the job has no retry left. */
     public Optional<Job> fail(Job running, JsonNode response, Long retryDelaySeconds) {
         runs.ended(running);
-        return guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
+        return noteDue(guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
                 .addValue("response", toJson(response))
                 .addValue("retryDelaySeconds", retryDelaySeconds)
-                .addValue("attempts", running.attempts()));
+                .addValue("attempts", running.attempts())));
     }
 
     /**
@@ -155,8 +158,8 @@ public final class JobStore {
     public Optional<Job> handBack(Job running, JsonNode response) {
         JobStatus to = running.status() == JobStatus.RETRYING ? FAILED : OPEN;
         runs.ended(running);
-        return guardedUpdate(HAND_BACK_RUNNING, running.uuid(), running.status(), to,
-                new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts()));
+        return noteDue(guardedUpdate(HAND_BACK_RUNNING, running.uuid(), running.status(), to,
+                new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts())));
     }
 
     /** The jobs this instance runs now. */
@@ -212,10 +215,26 @@ public final class JobStore {
     public List<Job> expireLeases(int leaseSeconds) {
         JobTransitions.require(JobStatus.PROCESSING, FAILED);
         JobTransitions.require(JobStatus.RETRYING, FAILED);
-        return jdbc.query(EXPIRE_LEASES, new MapSqlParameterSource()
+        List<Job> expired = jdbc.query(EXPIRE_LEASES, new MapSqlParameterSource()
                 .addValue("to", FAILED.wireName())
                 .addValue("running", RUNNING)
                 .addValue("leaseSeconds", leaseSeconds), rows);
+        expired.forEach(job -> noteDue(Optional.of(job)));
+        return expired;
+    }
+
+    /** Whether a failed job this instance knows of is due to run again now (no query: the wake-up asks each second). */
+    public boolean retryDue() {
+        return dueRetries.due();
+    }
+
+    /** Learns from the table when the next failed job is due, which may be one another instance failed. */
+    public void refreshNextRetry() {
+        dueRetries.refresh(() -> {
+            OffsetDateTime next = jdbc.queryForObject(NEXT_RETRY_DUE,
+                    new MapSqlParameterSource("failed", FAILED.wireName()), OffsetDateTime.class);
+            return next == null ? null : next.toInstant();
+        });
     }
 
     /** Cancels a job in any state that allows it; empty when there is no such job or it cannot be cancelled. */
@@ -229,9 +248,9 @@ public final class JobStore {
 
     /** Makes a failed job due for the retry runner now; empty when there is no such failed job. */
     public Optional<Job> retryNow(UUID uuid) {
-        return jdbc.query(RETRY_NOW, new MapSqlParameterSource()
+        return noteDue(jdbc.query(RETRY_NOW, new MapSqlParameterSource()
                 .addValue("uuid", uuid)
-                .addValue("status", FAILED.wireName()), rows).stream().findFirst();
+                .addValue("status", FAILED.wireName()), rows).stream().findFirst());
     }
 
     /**
@@ -239,7 +258,17 @@ public final class JobStore {
      * and when it starts (a process killed before it could stop left them behind).
      */
     public int handBackQueued() {
-        return transitionAllOwned(IN_QUEUE, OPEN) + transitionAllOwned(RETRY_IN_QUEUED, FAILED);
+        int retries = transitionAllOwned(RETRY_IN_QUEUED, FAILED);
+        if (retries > 0) {
+            dueRetries.dueAt(Instant.now());
+        }
+        return transitionAllOwned(IN_QUEUE, OPEN) + retries;
+    }
+
+    private Optional<Job> noteDue(Optional<Job> job) {
+        job.filter(failed -> failed.status() == FAILED && failed.runAfter() != null)
+                .ifPresent(failed -> dueRetries.dueAt(failed.runAfter().toInstant()));
+        return job;
     }
 
     private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize) {

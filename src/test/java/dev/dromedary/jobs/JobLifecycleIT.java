@@ -8,6 +8,7 @@ import dev.dromedary.testing.Gate;
 import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -87,25 +88,32 @@ class JobLifecycleIT {
     }
 
     @Test
-    void aFailedJobWithRetriesLeftRunsAgainAfterItsInterval() throws Exception {
-        dromedary = RunningDromedary.named("retries", RealServices.freshDatabase()).start();
+    void aFailedJobWithRetriesLeftRunsAgainWithinASecondOfItsInterval() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        String uuid;
+        try (RunningDromedary creator = RunningDromedary.named("creator", database)
+                .with("FIRST_TIME_RUNNER_ENABLED", false).with("RETRY_RUNNER_ENABLED", false).start()) {
+            uuid = creator.api().create("""
+                    {"job_type": "test_fail_first_attempt", "job_data": {}, "retry_count": 2, "retry_interval": 2}""")
+                    .body().get("uuid").asText();
+        }
+        // its runners tick once at start and then once an hour: only the retry's own wake-up can run it again soon
+        dromedary = RunningDromedary.named("retries", database).with("TICKER_INTERVAL_SECONDS", 3600).start();
         JobsApi api = dromedary.api();
-
-        String uuid = api.create("""
-                {"job_type": "test_fail_first_attempt", "job_data": {}, "retry_count": 2, "retry_interval": 1}""")
-                .body().get("uuid").asText();
 
         await().until(() -> api.status(uuid).equals("failed"));
         JsonNode failed = api.job(uuid);
-        assertThat(failed.get("job_response").get("messages").asText()).isEqualTo("Job failed on attempt 1; retrying in 1 s");
-        assertThat(Instant.parse(failed.get("run_after").asText()))
-                .isAfter(Instant.parse(failed.get("completed_at").asText()).plusMillis(900));
+        assertThat(failed.get("job_response").get("messages").asText()).isEqualTo("Job failed on attempt 1; retrying in 2 s");
+        Instant runAfter = Instant.parse(failed.get("run_after").asText());
+        assertThat(runAfter).isAfter(Instant.parse(failed.get("completed_at").asText()).plusMillis(1900));
 
-        await().until(() -> api.status(uuid).equals("completed"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.status(uuid).equals("completed"));
         JsonNode completed = api.job(uuid);
         assertThat(completed.get("attempts").asInt()).isEqualTo(2);
         assertThat(completed.get("job_response").get("messages").asText()).isEqualTo("completed on attempt 2");
         assertThat(completed.get("run_after").isNull()).isTrue();
+        Instant secondStart = Instant.parse(completed.get("started_at").asText());
+        assertThat(secondStart).isBetween(runAfter, runAfter.plusSeconds(5));
     }
 
     @Test
@@ -119,6 +127,10 @@ class JobLifecycleIT {
         // an instance whose runners poll once an hour: only the retry request itself can get the job running
         dromedary = RunningDromedary.named("hourly", database).with("TICKER_INTERVAL_SECONDS", 3600).start();
         JobsApi api = dromedary.api();
+        // its retry runner's first tick (one second after start, whatever the period) has passed: the next is in an hour
+        MeterRegistry meters = dromedary.context().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        await().until(() -> meters.find("dromedary.claim").tag("runner", "retry").timer() != null
+                && meters.find("dromedary.claim").tag("runner", "retry").timer().count() == 1);
         assertThat(api.job(uuid).get("job_response").get("messages").asText()).endsWith("no retries left");
 
         JobsApi.Response retry = api.retry(uuid);
