@@ -28,8 +28,12 @@ public final class RequestGuard implements Handler<RoutingContext> {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Puts the guard in front of every route of the router, and answers a body cut off at the limit with JSON. */
-    public void guard(Router router) {
+    /**
+     * Puts the guard in front of every route of the router, and answers with the API's error body a body cut
+     * off at the limit, and (on the server's {@code top} router, which Vert.x asks when no route matched) a path
+     * no route serves and a method the path does not take.
+     */
+    public void guard(Router router, Router top) {
         router.route().order(ORDER).handler(this).failureHandler(context -> {
             if (context.statusCode() == 413 && !context.response().headWritten()) {
                 refuse(context, 413, tooLarge());
@@ -37,6 +41,10 @@ public final class RequestGuard implements Handler<RoutingContext> {
                 context.next();
             }
         });
+        top.errorHandler(404, context -> answer(context, 404, "ERR_NOT_FOUND: no resource at "
+                + context.request().method() + " " + context.normalizedPath() + "; the API is under /common/", false));
+        top.errorHandler(405, context -> answer(context, 405, "ERR_METHOD_NOT_ALLOWED: "
+                + context.normalizedPath() + " does not take " + context.request().method(), false));
     }
 
     /**
@@ -102,14 +110,24 @@ public final class RequestGuard implements Handler<RoutingContext> {
     }
 
     private static void refuse(RoutingContext context, int status, String error) {
+        // the body is not read: the connection closes after the answer
+        answer(context, status, error, true);
+    }
+
+    private static void answer(RoutingContext context, int status, String error, boolean close) {
+        if (context.response().headWritten()) {
+            return;
+        }
         String text;
         try {
             text = JSON.writeValueAsString(JobResponses.errorBody(error));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        // the body is not read: the connection closes after the answer
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close").end(text);
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (close) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        context.response().end(text);
     }
 }

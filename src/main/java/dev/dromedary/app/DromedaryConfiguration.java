@@ -36,6 +36,8 @@ import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.IndexRefresh;
 import dev.dromedary.sinks.PostgresUpsertSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.Router;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -48,6 +50,7 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.CamelEvent;
@@ -170,7 +173,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobStore", jobStore);
         registry.bind("s3Inbox", new S3Inbox(jobStore, s3, datasets, database.dataSource(), json, settings.text("S3_BUCKET"),
                 settings.text("INBOX_PREFIX"), settings.text("INBOX_PROCESSED_PREFIX"), settings.text("INBOX_FAILED_PREFIX"),
-                settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT")));
+                settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT"),
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
@@ -212,7 +216,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 if (guard != null) {
-                    guard.guard(router(started, serverPort));
+                    VertxPlatformHttpRouter routes = router(started, serverPort);
+                    guard.guard(routes, topRouter(routes));
                 }
                 RequestGuard.guardHealth(router(started, managementPort), apiKeys);
             }
@@ -273,6 +278,18 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             throw new IllegalStateException("no HTTP server runs on port " + port);
         }
         return router;
+    }
+
+    // Camel 4.17 mounts the routes' router under a top router that it keeps private, and Vert.x answers a path
+    // or method no route matched (404, 405) from the top router's error handlers
+    private static Router topRouter(VertxPlatformHttpRouter routes) {
+        try {
+            Field top = VertxPlatformHttpServer.class.getDeclaredField("router");
+            top.setAccessible(true);
+            return (Router) top.get(routes.getServer());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this Camel keeps its HTTP server's router elsewhere", e);
+        }
     }
 
     private static int queueDepth(CamelContext context, String workerRoute) {

@@ -53,9 +53,11 @@ public final class S3Inbox {
     private final String failedPrefix;
     private final String defaultDataset;
     private final int retryCount;
+    private final int retryInterval;
 
     public S3Inbox(JobStore jobs, S3Client s3, Datasets datasets, DataSource dataSource, ObjectMapper json, String bucket,
-                   String prefix, String processedPrefix, String failedPrefix, String defaultDataset, int retryCount) {
+                   String prefix, String processedPrefix, String failedPrefix, String defaultDataset, int retryCount,
+                   int retryInterval) {
         this.jobs = jobs;
         this.s3 = s3;
         this.datasets = datasets;
@@ -67,6 +69,7 @@ public final class S3Inbox {
         this.failedPrefix = failedPrefix;
         this.defaultDataset = defaultDataset;
         this.retryCount = retryCount;
+        this.retryInterval = retryInterval;
     }
 
     /**
@@ -95,7 +98,7 @@ public final class S3Inbox {
                 .put("s3_key", object.key())
                 .put("service", dataset);
         String idempotencyKey = "inbox:" + bucket + "/" + object.key() + "@" + object.eTag();
-        JobStore.Created created = jobs.create(new NewJob("insert_csv_file", data, retryCount, 30, idempotencyKey));
+        JobStore.Created created = jobs.create(new NewJob("insert_csv_file", data, retryCount, retryInterval, idempotencyKey));
         if (created.isNew()) {
             LOG.info("Inbox: s3://{}/{} (ETag {}) is job {} into {}", bucket, object.key(), object.eTag(),
                     created.job().uuid(), dataset);

@@ -115,6 +115,25 @@ class ApiHardeningIT {
     }
 
     @Test
+    void anUnknownPathIsA404AndAWrongMethodA405WithTheApisErrorBody() throws Exception {
+        Response unknown = api.send(api.request("/common/jobz").GET());
+        Response outsideTheApi = api.send(api.request("/nothing-here").GET());
+        Response wrongMethod = api.send(api.request("/common/jobs/create").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        long before = jobs();
+        Response deleteAList = api.send(api.request("/common/jobs").DELETE());
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.error()).isEqualTo("ERR_NOT_FOUND: no resource at GET /common/jobz; the API is under /common/");
+        assertThat(outsideTheApi.status()).isEqualTo(404);
+        assertThat(outsideTheApi.error()).startsWith("ERR_NOT_FOUND");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.error()).isEqualTo("ERR_METHOD_NOT_ALLOWED: /common/jobs/create does not take PUT");
+        assertThat(deleteAList.status()).isEqualTo(405);
+        assertThat(deleteAList.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
     void jsonTooDeepANumberTooLongAndAHugeRetryCountAre400sThatWriteNothing() {
         String deep = "[".repeat(65) + "]".repeat(65);
         Response tooDeep = api.create("{\"job_type\": \"test_succeed\", \"job_data\": {\"a\": " + deep + "}}");

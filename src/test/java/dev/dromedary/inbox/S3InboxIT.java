@@ -52,14 +52,21 @@ class S3InboxIT {
             // put again, unchanged, after its import: no second job, and it is filed again
             imports.upload(keys.get(7), contents.get(7));
             await().atMost(LONG).until(() -> objects(root + "incoming/").isEmpty());
-
             assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(50);
+            // put again changed (a new ETag): a new job, which imports it
+            imports.upload(keys.get(10), ImportFixture.sample("company", 6, 77));
+            await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE data->>'s3_key' = ? "
+                    + "AND status = 'completed' AND job_response->>'filed_to' IS NOT NULL", keys.get(10)) == 2);
+            await().atMost(LONG).until(() -> objects(root + "incoming/").isEmpty());
+
+            assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(51);
             assertThat(database.queryLong("SELECT count(DISTINCT data->>'s3_key') FROM jobs WHERE idempotency_key LIKE 'inbox:%'"))
                     .isEqualTo(50);
-            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'")).isEqualTo(50);
-            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE data->>'service' = 'company'")).isEqualTo(10);
+            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'")).isEqualTo(51);
+            assertThat(database.queryLong("SELECT max(rows_written) FROM jobs WHERE data->>'s3_key' = ?", keys.get(10)))
+                    .isEqualTo(6);
+            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE data->>'service' = 'company'")).isEqualTo(11);
             assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(40 * 4);
-            assertThat(database.queryLong("SELECT count(*) FROM companies")).isEqualTo(10 * 4);
             assertThat(objects(root + "processed/")).containsExactlyInAnyOrderElementsOf(
                     keys.stream().map(key -> key.replace(root + "incoming/", root + "processed/")).toList());
         }
@@ -69,7 +76,8 @@ class S3InboxIT {
     void aFileUploadedWithAPresignedUrlByAPlainHttpPutIsImportedAndABrokenOneIsFiledAsFailed() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         String root = database.name() + "/";
-        try (RunningDromedary dromedary = inbox("uploads", database, root).with("INBOX_RETRY_COUNT", 0).start()) {
+        try (RunningDromedary dromedary = inbox("uploads", database, root).with("INBOX_RETRY_COUNT", 0)
+                .with("DEFAULT_RETRY_INTERVAL_SECONDS", 7).start()) {
             JobsApi api = dromedary.api();
             JobsApi.Response link = api.send(api.request("/common/upload-url?filename=contacts.csv").GET());
 
@@ -86,6 +94,7 @@ class S3InboxIT {
             await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
                     + "AND data->>'s3_key' = ? AND job_response->>'filed_to' IS NOT NULL", key) == 1);
             assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(25);
+            assertThat(database.queryLong("SELECT retry_interval FROM jobs WHERE data->>'s3_key' = ?", key)).isEqualTo(7);
             // filed_to is written when the filing is claimed; the object moves just after
             await().atMost(LONG).until(() -> objects(root + "processed/").equals(List.of(key.replace("/incoming/", "/processed/"))));
 
