@@ -3,6 +3,7 @@ package dev.dromedary.app;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -15,6 +16,23 @@ public final class Settings {
 
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
+    }
+
+    /**
+     * The settings as an application started here would read them, for the commands that talk to one
+     * without starting it (dlq, bench): {@code application.properties} of the working directory, each
+     * overridden by an environment variable of the same name.
+     */
+    public static Settings ofWorkingDirectory() {
+        org.apache.camel.component.properties.PropertiesComponent properties =
+                new org.apache.camel.component.properties.PropertiesComponent();
+        properties.setCamelContext(new DefaultCamelContext(false));
+        properties.setLocation("file:application.properties");
+        properties.setIgnoreMissingLocation(true);
+        properties.setEnvironmentVariableMode(
+                org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_OVERRIDE);
+        properties.init();
+        return new Settings(properties);
     }
 
     /** The value, trimmed; empty when the setting is unset or blank. */

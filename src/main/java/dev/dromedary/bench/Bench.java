@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.app.Settings;
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
@@ -183,7 +184,7 @@ public final class Bench {
             settings.put("DATABASE_URL", "");
             settings.put("S3_ENDPOINT", "");
             settings.put("ELASTICSEARCH_URL", "");
-            settings.put("DATA_DIR", System.getenv().getOrDefault("DATA_DIR", "./data") + "/bench");
+            settings.put("DATA_DIR", Settings.ofWorkingDirectory().text("DATA_DIR") + "/bench");
             settings.put("EMBEDDED_PG_PORT", "54339");
             settings.put("EMBEDDED_S3_PORT", "9010");
             settings.put("EMBEDDED_ES_PORT", "9210");

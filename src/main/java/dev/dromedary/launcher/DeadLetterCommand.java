@@ -3,6 +3,7 @@ package dev.dromedary.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.app.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -16,24 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code ./dromedary dlq stats|list|reprocess}: the dead letters of a running Dromedary, through its API at
  * {@code DROMEDARY_URL} (default {@code http://localhost:HTTP_PORT}) with the first of {@code API_KEYS}, or
- * the key kept in {@code DATA_DIR/api-key}.
+ * the key kept in {@code DATA_DIR/api-key}: settings read as the application reads them.
  */
 final class DeadLetterCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
-    private final Map<String, String> environment;
+    private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    DeadLetterCommand(PrintStream out, Map<String, String> environment) {
+    DeadLetterCommand(PrintStream out, Settings settings) {
         this.out = out;
-        this.environment = environment;
+        this.settings = settings;
     }
 
     /** Runs {@code args} (after {@code dlq}); returns the exit code. */
@@ -90,16 +90,17 @@ final class DeadLetterCommand {
     }
 
     private URI uri(String path) {
-        String base = environment.getOrDefault("DROMEDARY_URL", "http://localhost:" + environment.getOrDefault("HTTP_PORT", "8080"));
+        String base = settings.text("DROMEDARY_URL").isEmpty()
+                ? "http://localhost:" + settings.text("HTTP_PORT") : settings.text("DROMEDARY_URL");
         return URI.create(base + path);
     }
 
     private String apiKey() throws IOException {
-        String keys = environment.getOrDefault("API_KEYS", "");
-        if (!keys.isBlank()) {
-            return keys.split(",")[0].trim();
+        List<String> keys = settings.list("API_KEYS");
+        if (!keys.isEmpty()) {
+            return keys.get(0);
         }
-        Path file = Path.of(environment.getOrDefault("DATA_DIR", "./data"), "api-key");
+        Path file = Path.of(settings.text("DATA_DIR"), "api-key");
         if (!Files.exists(file)) {
             throw new IOException("no API key: set API_KEYS, or run Dromedary once so that it makes " + file);
         }

@@ -1,6 +1,7 @@
 package dev.dromedary.launcher;
 
 import dev.dromedary.app.DromedaryApplication;
+import dev.dromedary.app.Settings;
 import dev.dromedary.bench.Bench;
 import dev.dromedary.samples.SampleCsv;
 import java.io.BufferedWriter;
@@ -80,7 +81,7 @@ public final class Launcher {
         }
         if (args.length > 0 && args[0].equals("dlq")) {
             try {
-                return new DeadLetterCommand(out, System.getenv()).run(List.of(args).subList(1, args.length));
+                return new DeadLetterCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
             } catch (IOException e) {
                 out.println("dromedary dlq: " + e.getMessage());
                 return 1;
