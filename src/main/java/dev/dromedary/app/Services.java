@@ -1,6 +1,7 @@
 package dev.dromedary.app;
 
 import dev.dromedary.db.DatabaseUrl;
+import dev.dromedary.embedded.DataDirLock;
 import dev.dromedary.embedded.EmbeddedElasticsearch;
 import dev.dromedary.embedded.EmbeddedPostgresServer;
 import dev.dromedary.embedded.EmbeddedS3Server;
@@ -75,6 +76,10 @@ final class Services implements AutoCloseable {
 
     private void start(Settings settings, Path dataDir) throws Exception {
         Path serversDir = Path.of(settings.text("EMBEDDED_SERVICES_DIR"));
+        if (settings.text("ELASTICSEARCH_URL").isEmpty() || settings.text("DATABASE_URL").isEmpty()
+                || settings.text("S3_ENDPOINT").isEmpty()) {
+            embedded.add(DataDirLock.take(dataDir));
+        }
         EmbeddedElasticsearch elasticsearch = null;
         elasticsearchUrl = settings.text("ELASTICSEARCH_URL");
         if (elasticsearchUrl.isEmpty()) {

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A server run as a child process, its output in a log file and its pid in a pid file, so that a server
- * left running by a run that was killed is stopped by the next run rather than holding ports and files.
+ * left running by a run that was killed is stopped by the next run rather than holding ports and files. Only
+ * a process that holds the data directory's {@link DataDirLock} starts one, so the pid file's server is never
+ * one that a live process still runs.
  */
 final class ChildProcess implements AutoCloseable {
 

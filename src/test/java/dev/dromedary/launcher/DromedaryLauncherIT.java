@@ -64,14 +64,29 @@ class DromedaryLauncherIT {
             try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Port))
                     .forcePathStyle(true).region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create("dromedary", "dromedary-secret"))).build()) {
-                s3.putObject(put -> put.bucket("dromedary").key("incoming/one.csv"), RequestBody.fromString(csv));
+                s3.putObject(put -> put.bucket("dromedary").key("uploads/one.csv"), RequestBody.fromString(csv));
             }
             JobsApi api = first.api(httpPort, apiKey);
-            uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"incoming/one.csv\"}");
+            uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"uploads/one.csv\"}");
             await().until(() -> api.status(uuid).equals("completed"));
+
+            // a second process on the same data directory, on ports of its own, is refused before it starts anything
+            Map<String, String> sameDataDir = new java.util.HashMap<>(env);
+            sameDataDir.put("HTTP_PORT", String.valueOf(RunningDromedary.freePort()));
+            sameDataDir.put("MANAGEMENT_PORT", String.valueOf(RunningDromedary.freePort()));
+            sameDataDir.put("EMBEDDED_PG_PORT", String.valueOf(RunningDromedary.freePort()));
+            sameDataDir.put("EMBEDDED_S3_PORT", String.valueOf(RunningDromedary.freePort()));
+            sameDataDir.put("EMBEDDED_ES_PORT", String.valueOf(RunningDromedary.freePort()));
+            try (DromedaryProcess intruder = DromedaryProcess.start(dataDir.resolve("intruder.log"), sameDataDir, List.of())) {
+                assertThat(intruder.process().waitFor(STARTUP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(intruder.process().exitValue()).isEqualTo(1);
+                assertThat(intruder.output()).contains("dromedary could not start: " + dataDir + " is in use by another "
+                        + "Dromedary (pid " + first.process().pid() + ", started ");
+            }
+            assertThat(api.status(uuid)).as("the first instance and its servers still run").isEqualTo("completed");
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
-        assertThat(dataDir.resolve("s3/buckets/dromedary/incoming/one.csv")).hasContent(csv.strip());
+        assertThat(dataDir.resolve("s3/buckets/dromedary/uploads/one.csv")).hasContent(csv.strip());
 
         try (DromedaryProcess second = DromedaryProcess.start(dataDir.resolve("second.log"), env, List.of())) {
             assertThat(second.awaitApiKey(dataDir)).isEqualTo(apiKey);
@@ -79,7 +94,7 @@ class DromedaryLauncherIT {
             assertThat(second.output()).as("the key is printed once, when it is made").doesNotContain(apiKey);
             JobsApi api = second.api(httpPort, apiKey);
             assertThat(api.status(uuid)).isEqualTo("completed");
-            String again = api.createJob("insert_csv_file", "{\"s3_key\": \"incoming/one.csv\"}");
+            String again = api.createJob("insert_csv_file", "{\"s3_key\": \"uploads/one.csv\", \"force\": true}");
             await().until(() -> api.status(again).equals("completed"));
             java.net.http.HttpResponse<String> count = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("EMBEDDED_ES_PORT")
