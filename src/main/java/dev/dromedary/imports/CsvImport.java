@@ -116,12 +116,15 @@ public final class CsvImport {
         String jobUuid = exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class);
         ImportRun run = new ImportRun(jobUuid, exchange.getMessage().getHeader(JobExecution.JOB_ATTEMPT, 1, Integer.class),
                 dataset, bucket, key, object.contentLength(), object.eTag());
-        if (!Boolean.TRUE.equals(data.get("force"))) {
+        // taken before the check for an earlier import: a job that ends between the two cannot be missed by both
+        run.importedNowBy = importedObjects.takeForImport(bucket, key, run.etag, dataset.name(), UUID.fromString(jobUuid))
+                .orElse(null);
+        if (run.importedNowBy == null && !Boolean.TRUE.equals(data.get("force"))) {
             run.importedBefore = importedObjects.find(bucket, key, run.etag, dataset.name()).orElse(null);
         }
         exchange.getMessage().setHeader("ResumeAfterRow", 0L);
         JsonNode saved = exchange.getMessage().getHeader(JobExecution.JOB_CHECKPOINT, JsonNode.class);
-        if (saved != null && run.importedBefore == null) {
+        if (saved != null && run.importedBefore == null && run.importedNowBy == null) {
             Checkpoint checkpoint = json.treeToValue(saved, Checkpoint.class);
             if (checkpoint.fits(dataset.name(), run.etag)) {
                 run.resumeFrom(checkpoint, HeaderMapping.of(dataset, checkpoint.header(), bucket, key));
@@ -287,9 +290,12 @@ public final class CsvImport {
         }
     }
 
-    /** Whether the object is to be imported: it was not, unchanged, before, or the job forces it. */
+    /**
+     * Whether the object is to be imported: it was not, unchanged, before (or the job forces it), and no other
+     * job imports it now.
+     */
     public boolean isNewObject(Exchange exchange) {
-        return run(exchange).importedBefore == null;
+        return run(exchange).importedBefore == null && run(exchange).importedNowBy == null;
     }
 
     /** Remembers the object as imported, so that an unchanged one is not imported again. */
@@ -302,6 +308,15 @@ public final class CsvImport {
     /** What the job's response says: the counts, the columns it ignored, how long it took. */
     public void finish(Exchange exchange) {
         ImportRun run = run(exchange);
+        if (run.importedNowBy != null) {
+            exchange.setVariable(JobExecution.RESPONSE, Map.of("dataset", run.dataset.name(), "s3_bucket", run.bucket,
+                    "s3_key", run.key, "being_imported_by", run.importedNowBy.jobUuid().toString()));
+            exchange.setVariable(JobExecution.MESSAGE, "s3://" + run.bucket + "/" + run.key + " (ETag " + run.etag
+                    + ") is being imported into " + run.dataset.name() + " by job " + run.importedNowBy.jobUuid()
+                    + ", which started at " + run.importedNowBy.importedAt().toInstant()
+                    + "; this job defers to it and imports nothing");
+            return;
+        }
         if (run.importedBefore != null) {
             exchange.setVariable(JobExecution.RESPONSE, Map.of("dataset", run.dataset.name(), "s3_bucket", run.bucket,
                     "s3_key", run.key, "already_imported_by", run.importedBefore.jobUuid().toString()));

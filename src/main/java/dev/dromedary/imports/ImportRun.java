@@ -15,6 +15,8 @@ public final class ImportRun {
     final String etag;
     /** The earlier import of this unchanged object, when there was one and the job does not force another. */
     ImportedObjects.Import importedBefore;
+    /** Another job that imports this very object now, which this one defers to. */
+    ImportedObjects.Import importedNowBy;
     final long startedNanos = System.nanoTime();
     /** The records of the object as read so far. */
     CsvRecordReader reader;

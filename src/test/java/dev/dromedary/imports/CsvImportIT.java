@@ -90,6 +90,27 @@ class CsvImportIT {
         assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
         assertThat(imports.documents("contacts")).isEqualTo(20_000);
         assertThat(SinkContents.filtersData(database, "contact")).isEqualTo(facetValues);
+
+        // two imports of the unchanged object started at once (forced, so neither skips it): one imports it, the
+        // other defers to it and says which job imports it
+        String data = "{\"s3_key\": \"imports/contacts-20k.csv\", \"service\": \"contact\", \"force\": true}";
+        String one = dromedary.api().createJob("insert_csv_file", data);
+        String other = dromedary.api().createJob("insert_csv_file", data);
+        List<JsonNode> both = List.of(imports.awaitFinished(one), imports.awaitFinished(other));
+        List<JsonNode> importing = both.stream().filter(run -> run.get("job_response").has("rows_imported")).toList();
+        List<JsonNode> deferring = both.stream().filter(run -> run.get("job_response").has("being_imported_by")).toList();
+        assertThat(importing).as("jobs %s", both).hasSize(1);
+        assertThat(deferring).as("jobs %s", both).hasSize(1);
+        assertThat(importing.get(0).get("job_response").get("rows_imported").asLong()).isEqualTo(20_000);
+        assertThat(deferring.get(0).get("status").asText()).isEqualTo("completed");
+        assertThat(deferring.get(0).get("job_response").get("being_imported_by").asText())
+                .isEqualTo(importing.get(0).get("uuid").asText());
+        assertThat(deferring.get(0).get("job_response").get("messages").asText())
+                .startsWith("s3://dromedary/imports/contacts-20k.csv (ETag ")
+                .contains("is being imported into contact by job " + importing.get(0).get("uuid").asText())
+                .endsWith("this job defers to it and imports nothing");
+        assertThat(deferring.get(0).get("progress").get("rows_read").asLong()).isZero();
+        assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
     }
 
     @Test
