@@ -39,7 +39,7 @@ public final class JobRequests {
     private static final List<String> CREATE_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval",
             "idempotency_key");
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
-    private static final List<String> LIST_FIELDS = List.of("job_type", "status", "limit");
+    private static final List<String> LIST_FIELDS = List.of("job_type", "status", "s3_key", "limit");
     private static final int DEFAULT_LIMIT = 25;
     private static final int DEFAULT_DEAD_LETTER_LIMIT = 100;
     private static final int MAX_DEAD_LETTER_LIMIT = 1000;
@@ -150,12 +150,18 @@ public final class JobRequests {
             }
         }
 
+        JsonNode s3Key = request.get("s3_key");
+        if (!isAbsent(s3Key) && !s3Key.isTextual()) {
+            throw ApiError.badRequest("ERR_INVALID_S3_KEY: 's3_key' must be a string");
+        }
+
         String invalidLimit = "ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_LIMIT;
         int limit = nonNegativeInt(request.get("limit"), DEFAULT_LIMIT, invalidLimit);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiError.badRequest(invalidLimit);
         }
-        return new JobQuery(isAbsent(jobType) ? null : jobType.asText(), statuses, limit);
+        return new JobQuery(isAbsent(jobType) ? null : jobType.asText(), statuses,
+                isAbsent(s3Key) ? null : s3Key.asText(), limit);
     }
 
     /** The query parameters of the dead-letter endpoints ({@code job_uuid}, {@code limit}), as SQL parameters. */

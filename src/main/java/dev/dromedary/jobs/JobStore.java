@@ -105,6 +105,7 @@ public final class JobStore {
         return jdbc.query(LIST, new MapSqlParameterSource()
                 .addValue("jobType", query.jobType())
                 .addValue("statuses", statuses)
+                .addValue("s3Key", query.s3Key())
                 .addValue("limit", query.limit()), rows);
     }
 
