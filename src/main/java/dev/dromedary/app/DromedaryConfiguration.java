@@ -195,8 +195,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             });
         }
 
-        Schedules schedules = Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore,
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"));
+        Schedules schedules = !settings.bool("SCHEDULES_ENABLED") ? Schedules.none(jobStore)
+                : Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore, settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"));
         registry.bind("schedules", schedules);
         registry.bind("instanceView", new InstanceView(instanceId, settings.bool("FIRST_TIME_RUNNER_ENABLED"),
                 settings.bool("RETRY_RUNNER_ENABLED"), settings.bool("INBOX_ENABLED") ? settings.text("INBOX_PREFIX") : null,

@@ -24,8 +24,10 @@ public final class Launcher {
               serve              the HTTP API and both job runners (the default)
               dev                as serve, and a route file changed in ROUTES_DIR is reloaded within
                                  seconds (one that does not parse is reported, the running routes stay)
-              jobs first_time    the first-time runner only: claims open jobs, PARALLEL_JOBS workers
-              jobs retry         the retry runner only: claims failed jobs that are due, one worker
+              jobs first_time    the first-time runner only (no HTTP, inbox or schedules): claims open
+                                 jobs, PARALLEL_JOBS workers
+              jobs retry         the retry runner only (no HTTP, inbox or schedules): claims failed
+                                 jobs that are due, one worker
               sample DATASET [--rows N] [--seed S]
                                  writes a CSV of N (1000) made-up contact or company rows to standard
                                  output, the same for the same seed (42)
@@ -149,8 +151,11 @@ public final class Launcher {
         } else {
             return null;
         }
-        // a runner process serves no HTTP, so that several of them can run on one machine
+        // a runner process serves no HTTP, so that several of them can run on one machine, and leaves the inbox
+        // and the schedules to the instances that serve the API
         overrides.put("camel.server.enabled", "false");
+        overrides.put("INBOX_ENABLED", "false");
+        overrides.put("SCHEDULES_ENABLED", "false");
         overrides.put("camel.main.routes-exclude-pattern", "file:{{ROUTES_DIR}}/*-api.camel.yaml");
         return overrides;
     }

@@ -44,6 +44,11 @@ public final class Schedules {
         this.jobs = jobs;
     }
 
+    /** No schedules, for a process that runs none. */
+    public static Schedules none(JobStore jobs) {
+        return new Schedules(List.of(), jobs);
+    }
+
     /** The schedules of {@code file} (none when it does not exist), each checked, for {@code jobs}. */
     public static Schedules load(Path file, JobStore jobs, int defaultRetryInterval) throws IOException {
         if (!Files.exists(file)) {

@@ -168,7 +168,8 @@ class DromedaryLauncherIT {
             await().atMost(STARTUP).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
                     + "AND job_response->>'messages' = 'Nothing to do, said the copy'") == 1);
             assertThat(isListening(httpPort)).isFalse();
-            assertThat(runner.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner");
+            assertThat(runner.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner")
+                    .as("the inbox is left to the instances that serve the API").doesNotContain("Started s3-inbox");
         }
     }
 

@@ -16,14 +16,17 @@ class LauncherTest {
     }
 
     @Test
-    void eachRunnerModeTurnsTheOtherRunnerAndTheHttpServerOff() {
+    void eachRunnerModeTurnsTheOtherRunnerTheHttpServerTheInboxAndTheSchedulesOff() {
         assertThat(Launcher.overridesFor(List.of("jobs", "first_time")))
                 .containsEntry("RETRY_RUNNER_ENABLED", "false")
                 .containsEntry("camel.server.enabled", "false")
+                .containsEntry("INBOX_ENABLED", "false")
+                .containsEntry("SCHEDULES_ENABLED", "false")
                 .doesNotContainKey("FIRST_TIME_RUNNER_ENABLED");
         assertThat(Launcher.overridesFor(List.of("jobs", "retry")))
                 .containsEntry("FIRST_TIME_RUNNER_ENABLED", "false")
                 .containsEntry("camel.server.enabled", "false")
+                .containsEntry("INBOX_ENABLED", "false")
                 .doesNotContainKey("RETRY_RUNNER_ENABLED");
     }
 
