@@ -105,7 +105,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
     private static void bindBeans(CamelContext context, Settings settings, Path dataDir, String instanceId,
                                   boolean servesHttp, Services services) throws Exception {
         stopWithContext(context, "embedded services", services::close);
-        Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"));
+        Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"),
+                Duration.ofSeconds(settings.integer("DATABASE_CONNECTION_TIMEOUT_SECONDS")));
         stopWithContext(context, "database pool", database::close);
         S3Client s3 = services.s3().client();
         RestClient elasticsearchRestClient = RestClient.builder(HttpHost.create(services.elasticsearchUrl())).build();

@@ -10,13 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
+import dev.dromedary.testing.ServiceOutage;
+import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * Given an import or an export under way, when Elasticsearch stops, then the failing step is redelivered
+ * Given an import or an export under way, when Elasticsearch stops (a proxy in front of it is cut), then the failing step is redelivered
  * with backoff and the job ends failed saying why: an import counts no row that did not reach every sink,
  * an export leaves no partial object.
  */
@@ -33,7 +35,9 @@ class ElasticsearchOutageIT {
         log.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(log);
-        try (RunningDromedary dromedary = RunningDromedary.named("outage", database)
+        try (ServiceOutage elasticsearch = elasticsearch();
+             RunningDromedary dromedary = RunningDromedary.named("outage", database)
+                .with("ELASTICSEARCH_URL", elasticsearch.url())
                 .with("BATCH_SIZE_FOR_INSERTION", BATCH)
                 .with("IMPORT_BATCHES_IN_FLIGHT", IN_FLIGHT)
                 .with("MAX_REDELIVERIES", 3)
@@ -44,7 +48,9 @@ class ElasticsearchOutageIT {
             String uuid = dromedary.api().createJob("insert_csv_file", "{\"s3_key\": \"outage/contacts.csv\"}");
             await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 1_000);
 
-            JsonNode job = finishWithElasticsearchStopped(imports, uuid);
+            elasticsearch.cut();
+            JsonNode job = imports.awaitFinished(uuid);
+            elasticsearch.restore();
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
             String error = job.get("job_response").get("runtime_errors").get(0).asText();
@@ -84,7 +90,9 @@ class ElasticsearchOutageIT {
     @Test
     void anExportWhoseElasticsearchStopsFailsAndLeavesNoObject() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        try (RunningDromedary dromedary = RunningDromedary.named("export-outage", database)
+        try (ServiceOutage elasticsearch = elasticsearch();
+             RunningDromedary dromedary = RunningDromedary.named("export-outage", database)
+                .with("ELASTICSEARCH_URL", elasticsearch.url())
                 .with("MAX_REDELIVERIES", 2)
                 .with("REDELIVERY_DELAY_MS", 200)
                 .start()) {
@@ -96,7 +104,8 @@ class ElasticsearchOutageIT {
                     "{\"vql\": {\"select_columns\": [\"email\", \"country\"], \"limit\": 20}}");
             await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 200);
 
-            JsonNode job = finishWithElasticsearchStopped(imports, uuid);
+            elasticsearch.cut();
+            JsonNode job = imports.awaitFinished(uuid);
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
             assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
@@ -110,13 +119,9 @@ class ElasticsearchOutageIT {
         }
     }
 
-    /** Stops Elasticsearch, waits for the job to end, and brings Elasticsearch back for the tests after. */
-    private static JsonNode finishWithElasticsearchStopped(ImportFixture imports, String uuid) throws Exception {
-        RealServices.stopElasticsearch();
-        try {
-            return imports.awaitFinished(uuid);
-        } finally {
-            RealServices.startElasticsearch();
-        }
+    /** The test run's Elasticsearch behind a proxy that the test cuts: an outage for this application alone. */
+    private static ServiceOutage elasticsearch() throws Exception {
+        URI url = URI.create(RealServices.elasticsearchUrl());
+        return new ServiceOutage(url.getHost(), url.getPort());
     }
 }

@@ -32,7 +32,7 @@ class ClusteredSchedulesIT {
             + "|: job \\S+ was made already \\(schedule:every-2s:(\\S+)\\))");
 
     @Test
-    void aCronScheduleFiringEveryTwoSecondsOnTwoInstancesForAMinuteMakesOneJobPerFireTimeAndSurvivesOneStopping() throws Exception {
+    void aCronScheduleFiringEveryTwoSecondsOnTwoInstancesMakesOneJobPerFireTimeAndSurvivesOneStopping() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         Path schedules = schedulesFile("""
                 schedules:
@@ -58,13 +58,15 @@ class ClusteredSchedulesIT {
                 Map.of("SCHEDULES_FILE", schedules.toString())), List.of()).awaitStarted()) {
             try {
                 bothRunning = Instant.now();
-                await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(40)).until(() -> true);
+                await().atMost(Duration.ofSeconds(90)).until(() -> fireTimes(database, "every-2s").stream()
+                        .filter(time -> time.isAfter(bothRunning)).count() >= 8);
             } finally {
                 a.close();
                 logger.detachAppender(log);
             }
             firstStopped = Instant.now();
-            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(20)).until(() -> true);
+            await().atMost(Duration.ofSeconds(90)).until(() -> fireTimes(database, "every-2s").stream()
+                    .filter(time -> time.isAfter(firstStopped.plusSeconds(2))).count() >= 4);
             secondStopped = Instant.now();
         } finally {
             a.close();
@@ -76,7 +78,8 @@ class ClusteredSchedulesIT {
 
         List<Instant> minute = fireTimes.stream()
                 .filter(time -> time.isAfter(bothRunning) && time.isBefore(secondStopped.minusSeconds(2))).toList();
-        assertThat(minute.size()).as("fire times in a minute").isBetween(25, 31);
+        assertThat(minute.size()).as("fire times while the instances ran").isGreaterThanOrEqualTo(12);
+        // every even second between the first and the last is a fire time: none was lost while one instance stopped
         for (int i = 1; i < minute.size(); i++) {
             assertThat(Duration.between(minute.get(i - 1), minute.get(i))).as("after %s", minute.get(i - 1))
                     .isEqualTo(Duration.ofSeconds(2));

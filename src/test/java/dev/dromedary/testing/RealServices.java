@@ -95,15 +95,6 @@ public final class RealServices implements BeforeAllCallback {
         return elasticsearch.url();
     }
 
-    /** Stops Elasticsearch, as an outage would; {@link #startElasticsearch()} brings it back with its data. */
-    public static synchronized void stopElasticsearch() {
-        elasticsearch.close();
-    }
-
-    public static synchronized void startElasticsearch() throws IOException {
-        elasticsearch = launchElasticsearch().awaitReady();
-    }
-
     private static EmbeddedElasticsearch launchElasticsearch() throws IOException {
         return EmbeddedElasticsearch.launch(SERVERS.resolve("elasticsearch-9.2.0"), elasticsearchData,
                 elasticsearchPort, "512m", "");
