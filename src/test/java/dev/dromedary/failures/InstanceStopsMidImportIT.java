@@ -27,19 +27,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The application process stops in the middle of a 200,000-row import, killed (SIGKILL) or told to stop
+ * The application process stops in the middle of a 100,000-row import, killed (SIGKILL) or told to stop
  * (SIGTERM), and another instance finishes the import from its checkpoint: every row of the file lands
  * exactly once in PostgreSQL, Elasticsearch and the filters table.
  */
 @ExtendWith(RealServices.class)
 class InstanceStopsMidImportIT {
 
-    private static final String KEY = "stops/contacts-200k.csv";
-    private static final int ROWS = 200_000;
+    private static final String KEY = "stops/contacts-100k.csv";
+    private static final int ROWS = 100_000;
     private static final List<String> FACETS = List.of("industry", "country", "state", "city", "seniority", "department");
     private static final Duration LONG = Duration.ofMinutes(5);
 
     private static List<String> fileKeys;
+    /** Where each row begins in the file, in bytes: rowStarts[n] is the first byte of row n + 1. */
+    private static long[] rowStarts;
     private static Set<String> fileFacetValues;
 
     @BeforeAll
@@ -49,6 +51,15 @@ class InstanceStopsMidImportIT {
         fileKeys = records.stream().map(record -> record.get("uuid")).sorted().toList();
         assertThat(fileKeys).doesNotHaveDuplicates();
         fileFacetValues = SinkContents.facetValuesIn(records, FACETS);
+        rowStarts = new long[records.size()];
+        long bytes = 0;
+        int chars = 0;
+        for (int i = 0; i < records.size(); i++) {
+            int next = (int) records.get(i).getCharacterPosition();
+            bytes += csv.substring(chars, next).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            chars = next;
+            rowStarts[i] = bytes;
+        }
         try (var s3 = RealServices.s3Client()) {
             s3.putObject(put -> put.bucket(RealServices.BUCKET).key(KEY), RequestBody.fromString(csv));
         }
@@ -65,7 +76,7 @@ class InstanceStopsMidImportIT {
                 DromedaryProcess.on(database, "killed", port, Map.of("PARALLEL_JOBS", "1")), List.of()).awaitStarted()) {
             JobsApi api = first.api(port, RunningDromedary.API_KEY);
             uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + KEY + "\"}");
-            await().atMost(LONG).until(() -> checkpointRow(api.job(uuid)) >= 40_000);
+            await().atMost(LONG).until(() -> checkpointRow(api.job(uuid)) >= 20_000);
             JsonNode progress = api.job(uuid).get("progress");
             assertThat(progress.get("percent").asDouble()).isBetween(10.0, 100.0);
             assertThat(progress.get("rows_per_second").asDouble()).isPositive();
@@ -76,7 +87,7 @@ class InstanceStopsMidImportIT {
             assertThat(new ImportFixture(null, database).refreshInterval("contacts")).isEqualTo("-1");
 
             checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", uuid);
-            assertThat(checkpointRow).isBetween(40_000L, ROWS - 1L);
+            assertThat(checkpointRow).isBetween(20_000L, ROWS - 1L);
             assertThat(database.queryLong("SELECT count(*) FROM contacts")).isGreaterThanOrEqualTo(checkpointRow);
         }
 
@@ -91,7 +102,8 @@ class InstanceStopsMidImportIT {
             assertThat(job.get("attempts").asInt()).isEqualTo(2);
             JsonNode response = job.get("job_response");
             assertThat(response.get("resumed_at_row").asLong()).isEqualTo(checkpointRow + 1);
-            assertThat(response.get("resumed_at_byte").asLong()).isPositive();
+            assertThat(response.get("resumed_at_byte").asLong()).as("the first byte of row %s", checkpointRow + 1)
+                    .isEqualTo(rowStarts[(int) checkpointRow]);
             assertThat(response.get("messages").asText()).contains("resumed at row " + (checkpointRow + 1));
             assertThat(response.get("rows_read").asLong()).isEqualTo(ROWS);
             assertThat(response.get("rows_imported").asLong()).isEqualTo(ROWS);
@@ -110,18 +122,17 @@ class InstanceStopsMidImportIT {
         String importUuid;
         List<String> queued = new ArrayList<>();
         try (DromedaryProcess first = DromedaryProcess.start(log, DromedaryProcess.on(database, "terminated", port,
-                Map.of("PARALLEL_JOBS", "1", "SHUTDOWN_GRACE_SECONDS", "20")), List.of()).awaitStarted()) {
+                Map.of("PARALLEL_JOBS", "1", "SHUTDOWN_GRACE_SECONDS", "60")), List.of()).awaitStarted()) {
             JobsApi api = first.api(port, RunningDromedary.API_KEY);
             importUuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + KEY + "\"}");
-            await().atMost(LONG).until(() -> checkpointRow(api.job(importUuid)) >= 20_000);
+            await().atMost(LONG).until(() -> checkpointRow(api.job(importUuid)) >= 10_000);
             for (int i = 0; i < 3; i++) {
                 queued.add(api.createJob("noop", "{}"));
             }
             await().until(() -> queued.stream().allMatch(uuid -> api.status(uuid).equals("in_queue")));
 
-            long stopping = System.nanoTime();
-            assertThat(first.terminate(Duration.ofSeconds(30))).as("stopped within the grace period").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(20));
+            // a grace far longer than a batch takes: the import stops at its next checkpoint, not at the grace
+            assertThat(first.terminate(Duration.ofSeconds(90))).as("stopped").isTrue();
             assertThat(first.output()).contains("Job " + importUuid + " (insert_csv_file): Handed back at its checkpoint after row");
         }
 
@@ -130,7 +141,7 @@ class InstanceStopsMidImportIT {
                     + "AND claimed_by IS NULL AND attempts = 0", uuid)).as("job %s", uuid).isEqualTo(1);
         }
         long checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", importUuid);
-        assertThat(checkpointRow).isBetween(20_000L, ROWS - 1L);
+        assertThat(checkpointRow).isBetween(10_000L, ROWS - 1L);
         assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'open' AND attempts = 0 "
                 + "AND job_response->>'messages' LIKE 'Handed back at its checkpoint after row ' || rows_read || ' %'", importUuid))
                 .as("the handed-back job, as the table holds it: %s", jobRow(database, importUuid)).isEqualTo(1);
