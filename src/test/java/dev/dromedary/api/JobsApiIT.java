@@ -59,7 +59,7 @@ class JobsApiIT {
         assertThat(instance.body().get("instance_id").asText()).isEqualTo("api-only");
         assertThat(instance.body().get("first_time_runner").asBoolean()).isFalse();
         assertThat(instance.body().get("retry_runner").asBoolean()).isFalse();
-        assertThat(instance.body().get("inbox_prefix").asText()).isEqualTo("incoming/");
+        assertThat(instance.body().get("inbox_prefix").asText()).isEqualTo(database.name() + "/incoming/");
         assertThat(instance.body().get("schedules")).isEmpty();
         assertThat(api.withKey("wrong").send(api.withKey("wrong").request("/common/instance").GET()).status()).isEqualTo(401);
     }
@@ -190,22 +190,21 @@ class JobsApiIT {
     @Test
     void listingShowsTheNewestFirstWithADefaultAndAMaximumLimit() {
         List<String> created = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 101; i++) {
             created.add(api.createJob("noop", "{\"n\": " + i + "}"));
         }
-
-        List<String> newest = uuids(api.list("{}").body().get("data"));
-        assertThat(newest).hasSize(25);
-        assertThat(newest.subList(0, 3)).containsExactly(created.get(29), created.get(28), created.get(27));
-
-        List<String> ofType = uuids(api.list("{\"job_type\": \"noop\", \"limit\": 100}").body().get("data"));
         List<String> newestFirst = new ArrayList<>(created);
         Collections.reverse(newestFirst);
-        assertThat(ofType).containsExactlyElementsOf(newestFirst);
+
+        List<String> newest = uuids(api.list("{}").body().get("data"));
+        assertThat(newest).containsExactlyElementsOf(newestFirst.subList(0, 25));
+
+        // 101 of the type: the limit of 100 leaves out the oldest one
+        List<String> ofType = uuids(api.list("{\"job_type\": \"noop\", \"limit\": 100}").body().get("data"));
+        assertThat(ofType).containsExactlyElementsOf(newestFirst.subList(0, 100));
 
         assertThat(api.list("{\"job_type\": \"noop\", \"limit\": 100, \"status\": [\"completed\"]}")
                 .body().get("data")).isEmpty();
-        assertThat(api.list("{\"limit\": 100}").body().get("data").size()).isLessThanOrEqualTo(100);
         assertRefused(api.list("{\"limit\": 101}"), 400, "ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to 100");
         assertRefused(api.list("{\"limit\": 0}"), 400, "ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to 100");
     }
@@ -228,6 +227,18 @@ class JobsApiIT {
         assertThat(cancelledJobs).contains(cancelled).doesNotContain(open);
         List<String> either = uuids(api.list("{\"status\": [\"open\", \"cancelled\"], \"limit\": 100}").body().get("data"));
         assertThat(either).contains(open, cancelled);
+    }
+
+    @Test
+    void listingFiltersByS3Key() {
+        String one = api.createJob("insert_csv_file", "{\"s3_key\": \"listing/one.csv\"}");
+        String other = api.createJob("insert_csv_file", "{\"s3_key\": \"listing/other.csv\"}");
+        String oneAgain = api.createJob("insert_csv_file", "{\"s3_key\": \"listing/one.csv\", \"force\": true}");
+
+        assertThat(uuids(api.list("{\"s3_key\": \"listing/one.csv\"}").body().get("data"))).containsExactly(oneAgain, one);
+        assertThat(uuids(api.list("{\"s3_key\": \"listing/other.csv\", \"limit\": 1}").body().get("data"))).containsExactly(other);
+        assertThat(api.list("{\"s3_key\": \"listing/none.csv\"}").body().get("data")).isEmpty();
+        assertRefused(api.list("{\"s3_key\": 7}"), 400, "ERR_INVALID_S3_KEY: 's3_key' must be a string");
     }
 
     @Test

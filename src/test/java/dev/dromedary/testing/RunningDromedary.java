@@ -76,6 +76,10 @@ public final class RunningDromedary implements AutoCloseable {
         settings.put("S3_BUCKET", RealServices.BUCKET);
         settings.put("ELASTICSEARCH_URL", RealServices.elasticsearchUrl());
         settings.put("ELASTICSEARCH_INDEX_PREFIX", database.name() + "_");
+        // each test database has an inbox of its own in the shared bucket: no instance files another test's objects
+        settings.put("INBOX_PREFIX", database.name() + "/incoming/");
+        settings.put("INBOX_PROCESSED_PREFIX", database.name() + "/processed/");
+        settings.put("INBOX_FAILED_PREFIX", database.name() + "/failed/");
         settings.put("TICKER_INTERVAL_SECONDS", "0.2");
         settings.put("DATA_DIR", "target/test-data/" + instanceId);
         return settings;
