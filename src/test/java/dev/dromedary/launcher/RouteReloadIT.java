@@ -72,6 +72,12 @@ class RouteReloadIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> log.list.stream()
                     .anyMatch(event -> event.getFormattedMessage().contains("job-broken.camel.yaml")
                             && event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)));
+            // the report names where in the file it stopped parsing: the flow sequence left open on line 7
+            String report = log.list.stream()
+                    .filter(event -> event.getFormattedMessage().contains("job-broken.camel.yaml"))
+                    .map(event -> event.getFormattedMessage() + " " + causes(event.getThrowableProxy()))
+                    .reduce("", String::concat);
+            assertThat(report).containsPattern("line [78], column \\d+");
 
             assertThat(message(api, "noop")).isEqualTo("Nothing to do, as edited");
             assertThat(message(api, "hello", "{\"name\": \"Grace\"}")).isEqualTo("Hello, Grace");
@@ -79,6 +85,14 @@ class RouteReloadIT {
         } finally {
             root.detachAppender(log);
         }
+    }
+
+    private static String causes(ch.qos.logback.classic.spi.IThrowableProxy throwable) {
+        StringBuilder messages = new StringBuilder();
+        for (var cause = throwable; cause != null; cause = cause.getCause()) {
+            messages.append(cause.getMessage()).append(' ');
+        }
+        return messages.toString();
     }
 
     private static String message(JobsApi api, String jobType) {
