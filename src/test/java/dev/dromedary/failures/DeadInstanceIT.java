@@ -61,21 +61,29 @@ class DeadInstanceIT {
     @Test
     void aJobWhoseInstanceIsAliveKeepsRunningPastItsLease() throws Exception {
         Gate gate = new Gate();
-        try (RunningDromedary dromedary = RunningDromedary.named("alive", RealServices.freshDatabase())
-                .with("LEASE_SECONDS", 2)
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary dromedary = RunningDromedary.named("alive", database)
+                .with("LEASE_SECONDS", 4)
                 .with("HEARTBEAT_INTERVAL_SECONDS", 1)
                 .bind("gate", gate)
                 .start()) {
             JobsApi api = dromedary.api();
             String uuid = api.createJob("test_gated", "{}");
             await().until(() -> api.status(uuid).equals("processing"));
+            long firstHeartbeat = heartbeatMillis(database, uuid);
 
-            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+            // two leases and more: a heartbeat would have to be three seconds late for the reaper to take it
+            await().during(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(15))
                     .until(() -> api.status(uuid).equals("processing"));
+            assertThat(heartbeatMillis(database, uuid)).as("refreshed while it ran").isGreaterThan(firstHeartbeat);
             gate.open();
 
             await().until(() -> api.status(uuid).equals("completed"));
             assertThat(api.job(uuid).get("attempts").asInt()).isEqualTo(1);
         }
+    }
+
+    private static long heartbeatMillis(RealServices.TestDatabase database, String uuid) throws Exception {
+        return database.queryLong("SELECT (extract(epoch FROM heartbeat_at) * 1000)::bigint FROM jobs WHERE uuid = ?::uuid", uuid);
     }
 }
