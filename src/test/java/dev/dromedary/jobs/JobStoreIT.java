@@ -10,8 +10,8 @@ import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.EmbeddedPostgresServer;
 import dev.dromedary.testing.RealServices;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,13 +21,14 @@ class JobStoreIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RealServices.TestDatabase database;
-    private static Database pool;
-    private static JobStore mine;
-    private static JobStore theirs;
+    private RealServices.TestDatabase database;
+    private Database pool;
+    private JobStore mine;
+    private JobStore theirs;
 
-    @BeforeAll
-    static void openTwoStores() throws Exception {
+    /** Two stores on a database of the test's own: what one claims is only what the test made. */
+    @BeforeEach
+    void openTwoStores() throws Exception {
         database = RealServices.freshDatabase();
         pool = Database.open(new DatabaseUrl(database.jdbcUrl(), EmbeddedPostgresServer.USER,
                 EmbeddedPostgresServer.PASSWORD), 4);
@@ -35,8 +36,8 @@ class JobStoreIT {
         theirs = new JobStore(pool.dataSource(), JSON, "theirs");
     }
 
-    @AfterAll
-    static void close() {
+    @AfterEach
+    void close() {
         pool.close();
     }
 
@@ -87,7 +88,7 @@ class JobStoreIT {
         Job created = mine.create(newJob()).job();
         claimOne(mine, created);
 
-        assertThat(mine.handBackQueued()).isGreaterThanOrEqualTo(1);
+        assertThat(mine.handBackQueued()).isEqualTo(1);
 
         Job handedBack = mine.find(created.uuid()).orElseThrow();
         assertThat(handedBack.status()).isEqualTo(JobStatus.OPEN);
@@ -95,13 +96,82 @@ class JobStoreIT {
         assertThat(claimOne(theirs, created).claimedBy()).isEqualTo("theirs");
     }
 
-    /** Claims the open jobs for {@code store} and returns the given one of them. */
+    @Test
+    void aRestartedInstanceOfTheSameIdHandsBackWhatItsKilledRunQueuedAndRetriesGoBackFailedAndDue() throws Exception {
+        Job first = mine.create(newJob()).job();
+        claimOne(mine, first);
+        Job retried = mine.create(new NewJob("noop", JSON.createObjectNode(), 1, 30, null)).job();
+        Job running = mine.start(claimOne(mine, retried)).orElseThrow();
+        mine.fail(running, JSON.createObjectNode().put("messages", "failed"), 0L);
+        assertThat(mine.claimDueRetries(10)).extracting(Job::uuid).containsExactly(retried.uuid());
+
+        // the same INSTANCE_ID after a kill: a new store, as a new process makes at start
+        JobStore restarted = new JobStore(pool.dataSource(), JSON, "mine");
+        assertThat(restarted.handBackQueued()).isEqualTo(2);
+
+        assertThat(restarted.find(first.uuid()).orElseThrow().status()).isEqualTo(JobStatus.OPEN);
+        Job failedAgain = restarted.find(retried.uuid()).orElseThrow();
+        assertThat(failedAgain.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failedAgain.attempts()).isEqualTo(1);
+        assertThat(restarted.retryDue()).as("the handed-back retry is due at once").isTrue();
+        assertThat(theirs.claimDueRetries(10)).extracting(Job::uuid).containsExactly(retried.uuid());
+    }
+
+    @Test
+    void lostRunsAreResumedWhileAttemptsAreAtMostRetriesPlusOneAndThenTheJobFails() throws Exception {
+        Job created = mine.create(new NewJob("noop", JSON.createObjectNode(), 0, 30, null)).job();
+        mine.start(claimOne(mine, created)).orElseThrow();
+        makeHeartbeatStale(created);
+
+        assertThat(theirs.expireLeases(60)).extracting(Job::uuid).containsExactly(created.uuid());
+        Job lostOnce = theirs.find(created.uuid()).orElseThrow();
+        assertThat(lostOnce.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(lostOnce.runAfter()).as("due at once: a crash is rarely the job's fault").isNotNull();
+        assertThat(lostOnce.jobResponse().get("messages").asText()).isEqualTo("Job put back to be resumed by any instance");
+
+        Job resumed = theirs.start(theirs.claimDueRetries(10).get(0)).orElseThrow();
+        assertThat(resumed.attempts()).isEqualTo(2);
+        makeHeartbeatStale(created);
+        assertThat(mine.expireLeases(60)).hasSize(1);
+
+        Job lostTwice = mine.find(created.uuid()).orElseThrow();
+        assertThat(lostTwice.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(lostTwice.runAfter()).as("no attempt is left").isNull();
+        assertThat(lostTwice.jobResponse().get("messages").asText())
+                .isEqualTo("Job failed: its instance stopped, and no retries are left");
+        assertThat(mine.claimDueRetries(10)).isEmpty();
+    }
+
+    @Test
+    void aFailureWithARetryLeftIsDueAtItsRunAfterAndTheNextDueTimeIsReadFromTheTable() throws Exception {
+        Job created = mine.create(new NewJob("noop", JSON.createObjectNode(), 1, 30, null)).job();
+        Job running = mine.start(claimOne(mine, created)).orElseThrow();
+        mine.fail(running, JSON.createObjectNode().put("messages", "failed"), 1L);
+
+        assertThat(mine.retryDue()).isFalse();
+        assertThat(theirs.retryDue()).as("another instance learns of it from the table only").isFalse();
+        theirs.refreshNextRetry();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> mine.retryDue() && theirs.retryDue());
+        assertThat(theirs.claimDueRetries(10)).extracting(Job::uuid).containsExactly(created.uuid());
+        theirs.refreshNextRetry();
+        assertThat(theirs.retryDue()).as("nothing else is due").isFalse();
+    }
+
+    private void makeHeartbeatStale(Job job) throws Exception {
+        try (var connection = database.dataSource().getConnection();
+             var stale = connection.prepareStatement("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?")) {
+            stale.setObject(1, job.uuid());
+            stale.executeUpdate();
+        }
+    }
+
+    /** Claims the one open job, {@code wanted}, for {@code store}. */
     private static Job claimOne(JobStore store, Job wanted) {
         List<Job> claimed = store.claimOpen(1000);
-        Job job = claimed.stream().filter(j -> j.uuid().equals(wanted.uuid())).findFirst()
-                .orElseThrow(() -> new AssertionError("job " + wanted.uuid() + " was not claimed"));
-        assertThat(job.status()).isEqualTo(JobStatus.IN_QUEUE);
-        return job;
+        assertThat(claimed).extracting(Job::uuid).containsExactly(wanted.uuid());
+        assertThat(claimed.get(0).status()).isEqualTo(JobStatus.IN_QUEUE);
+        return claimed.get(0);
     }
 
     private static NewJob newJob() {
