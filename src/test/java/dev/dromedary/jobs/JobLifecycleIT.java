@@ -3,6 +3,10 @@ package dev.dromedary.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dromedary.testing.Gate;
 import dev.dromedary.testing.JobsApi;
@@ -14,6 +18,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /** Jobs go through the runners from open to a final state, as the test job types make them. */
 @ExtendWith(RealServices.class)
@@ -60,14 +65,31 @@ class JobLifecycleIT {
     }
 
     @Test
-    void whatAJobRouteSaysBecomesItsResponse() throws Exception {
-        dromedary = RunningDromedary.named("messages", RealServices.freshDatabase()).start();
-        JobsApi api = dromedary.api();
+    void whatAJobRouteSaysBecomesItsResponseAndEveryLineOfItsWorkIsTaggedWithItsUuid() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(log);
+        try {
+            dromedary = RunningDromedary.named("messages", RealServices.freshDatabase()).start();
+            JobsApi api = dromedary.api();
 
-        String uuid = api.createJob("test_succeed", "{\"name\": \"Grace\"}");
+            String uuid = api.createJob("test_succeed", "{\"name\": \"Grace\"}");
 
-        await().until(() -> api.status(uuid).equals("completed"));
-        assertThat(api.job(uuid).get("job_response").get("messages").asText()).isEqualTo("greeted Grace");
+            await().until(() -> api.status(uuid).equals("completed"));
+            assertThat(api.job(uuid).get("job_response").get("messages").asText()).isEqualTo("greeted Grace");
+            await().until(() -> log.list.stream().anyMatch(event -> event.getFormattedMessage().contains(uuid)
+                    && event.getFormattedMessage().contains("completed")));
+            // the console pattern writes the JobUuid of the MDC as job=<uuid>
+            ILoggingEvent completed = log.list.stream().filter(event -> event.getFormattedMessage().contains(uuid)
+                    && event.getFormattedMessage().contains("completed")).findFirst().orElseThrow();
+            assertThat(completed.getMDCPropertyMap()).containsEntry("JobUuid", uuid);
+            OutputStreamAppender<ILoggingEvent> console = (OutputStreamAppender<ILoggingEvent>) root.getAppender("console");
+            assertThat(new String(console.getEncoder().encode(completed), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains(" job=" + uuid + " - ");
+        } finally {
+            root.detachAppender(log);
+        }
     }
 
     @Test
