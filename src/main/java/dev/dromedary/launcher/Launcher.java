@@ -6,6 +6,7 @@ import dev.dromedary.bench.Bench;
 import dev.dromedary.samples.SampleCsv;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -57,10 +58,17 @@ public final class Launcher {
             "camel.main.routes-reload-remove-all-routes", "false");
 
     private final PrintStream out;
+    private final OutputStream data;
 
-    /** {@code out} takes the usage text and the reason a start failed. */
+    /** {@code out} takes the usage text and the reason a start failed; a sample goes to standard output. */
     public Launcher(PrintStream out) {
+        this(out, System.out);
+    }
+
+    /** As {@link #Launcher(PrintStream)}, with the rows of a sample written to {@code data}. */
+    public Launcher(PrintStream out, OutputStream data) {
         this.out = out;
+        this.data = data;
     }
 
     /** Runs the command and returns the process's exit code. */
@@ -120,7 +128,7 @@ public final class Launcher {
                 }
             }
         }
-        Writer stdout = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        Writer stdout = new BufferedWriter(new OutputStreamWriter(data, StandardCharsets.UTF_8), 1 << 16);
         new SampleCsv(seed).write(args.get(0), rows, stdout);
         stdout.flush();
         return 0;

@@ -59,4 +59,23 @@ class LauncherTest {
         assertThat(new Launcher(new PrintStream(out)).run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: ./dromedary");
     }
+
+    @Test
+    void sampleWritesTheSameRowsForTheSameSeedAndOthersForAnother() throws Exception {
+        String seven = sample("contact", "--rows", "5", "--seed", "7");
+
+        assertThat(sample("contact", "--rows", "5", "--seed", "7")).isEqualTo(seven);
+        assertThat(sample("contact", "--rows", "5", "--seed", "8")).isNotEqualTo(seven);
+        assertThat(seven.lines()).hasSize(6).first().asString().startsWith("uuid,");
+        assertThat(sample("company", "--rows", "3").lines()).hasSize(4);
+    }
+
+    private static String sample(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] command = new String[args.length + 1];
+        command[0] = "sample";
+        System.arraycopy(args, 0, command, 1, args.length);
+        assertThat(new Launcher(new PrintStream(new ByteArrayOutputStream()), out).run(command)).isZero();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
