@@ -61,9 +61,42 @@ class ReplacedObjectIT {
         }
     }
 
+    @Test
+    void aRetryResumesAfterACheckpointOfTheSameObjectAndIgnoresOneTakenInAnotherVersion() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        String csv = ImportFixture.sample("contact", 300, 43);
+        try (RunningDromedary dromedary = RunningDromedary.named("resumes", database).start();
+             S3Client s3 = RealServices.s3Client()) {
+            // two objects of the same rows, one job each: neither waits for the other's import of one object
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key("replaced/same.csv"), RequestBody.fromString(csv));
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key("replaced/older.csv"), RequestBody.fromString(csv));
+            String etag = s3.headObject(head -> head.bucket(RealServices.BUCKET).key("replaced/same.csv")).eTag();
+            String resumed = failedJobWithCheckpoint(database, "replaced/same.csv", csv, etag, 100);
+            String startedOver = failedJobWithCheckpoint(database, "replaced/older.csv", csv, "\"an-older-version\"", 100);
+            List<String> keys = SinkContents.parse(csv).stream().map(row -> row.get("uuid")).toList();
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            JsonNode fromCheckpoint = imports.awaitSettled(resumed);
+            JsonNode fromTheStart = imports.awaitSettled(startedOver);
+
+            assertThat(fromCheckpoint.get("status").asText()).as("job %s", fromCheckpoint).isEqualTo("completed");
+            assertThat(fromCheckpoint.get("job_response").get("resumed_at_row").asLong()).isEqualTo(101);
+            assertThat(fromCheckpoint.get("job_response").get("rows_read").asLong()).isEqualTo(300);
+            assertThat(fromTheStart.get("status").asText()).as("job %s", fromTheStart).isEqualTo("completed");
+            assertThat(fromTheStart.get("job_response").has("resumed_at_row")).isFalse();
+            assertThat(fromTheStart.get("job_response").get("rows_read").asLong()).isEqualTo(300);
+            assertThat(fromTheStart.get("job_response").get("messages").asText()).contains("started again at row 1");
+            assertThat(new TreeSet<>(SinkContents.keys(database, "contacts"))).isEqualTo(new TreeSet<>(keys));
+        }
+    }
+
     /** A failed import of {@code csv}, due for a retry, whose checkpoint is after row {@code rows}. */
     private static String failedJobWithCheckpoint(RealServices.TestDatabase database, String csv, String etag, int rows)
             throws Exception {
+        return failedJobWithCheckpoint(database, KEY, csv, etag, rows);
+    }
+
+    private static String failedJobWithCheckpoint(RealServices.TestDatabase database, String key, String csv, String etag,
+                                                  int rows) throws Exception {
         List<CSVRecord> records = SinkContents.parse(csv);
         String[] lines = csv.split("\n", -1);
         long offset = 0;
@@ -78,7 +111,7 @@ class ReplacedObjectIT {
              PreparedStatement insert = connection.prepareStatement("INSERT INTO jobs (job_type, data, status, retry_count, "
                      + "run_after, attempts, checkpoint) VALUES ('insert_csv_file', ?::jsonb, 'failed', 1, now(), 1, ?::jsonb) "
                      + "RETURNING uuid")) {
-            insert.setString(1, "{\"s3_key\": \"" + KEY + "\", \"service\": \"contact\"}");
+            insert.setString(1, "{\"s3_key\": \"" + key + "\", \"service\": \"contact\"}");
             insert.setString(2, JSON.writeValueAsString(checkpoint));
             ResultSet result = insert.executeQuery();
             result.next();

@@ -187,6 +187,26 @@ class JobLifecycleIT {
         assertThat(api.job(running).get("job_response").has("messages")).isFalse();
     }
 
+    @Test
+    void aJobStillRunningWhenTheGraceRunsOutIsHandedBackUnfinishedAndRunsOnAnotherInstance() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Gate gate = new Gate();
+        String uuid;
+        try (RunningDromedary stopping = RunningDromedary.named("stopping", database)
+                .with("SHUTDOWN_GRACE_SECONDS", 2).bind("gate", gate).start()) {
+            uuid = startGatedJob(stopping.api(), "processing");
+        }
+        assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND status = 'open' AND attempts = 0 "
+                + "AND claimed_by IS NULL AND job_response->>'messages' LIKE 'Handed back unfinished as instance stopping %'", uuid))
+                .isEqualTo(1);
+
+        gate.open();
+        dromedary = RunningDromedary.named("taking-over", database).bind("gate", gate).start();
+        await().until(() -> dromedary.api().status(uuid).equals("completed"));
+        assertThat(dromedary.api().job(uuid).get("claimed_by").asText()).isEqualTo("taking-over");
+        assertThat(dromedary.api().job(uuid).get("attempts").asInt()).isEqualTo(1);
+    }
+
     /** Creates a job that waits at the gate, and waits until the runner has brought it to {@code status}. */
     private static String startGatedJob(JobsApi api, String status) {
         String uuid = api.createJob("test_gated", "{}");
