@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -97,39 +99,52 @@ class TwoRunnersDrainOneQueueIT {
         }
     }
 
-    /** Samples, as often as it can, how many claimed-but-not-started jobs each instance holds. */
+    /**
+     * Samples every 5 ms how many claimed-but-not-started jobs each instance holds, on one connection; a
+     * sample that fails is kept and fails the test when it asks for the figures.
+     */
     private static final class QueueWatcher implements AutoCloseable {
 
         private final Map<String, Integer> mostQueued = new ConcurrentHashMap<>();
-        private final AtomicBoolean watching = new AtomicBoolean(true);
-        private final Thread thread;
+        private final AtomicInteger samples = new AtomicInteger();
+        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        private final Connection connection;
+        private volatile Exception failure;
 
-        QueueWatcher(DataSource dataSource) {
-            thread = new Thread(() -> {
-                try (Connection connection = dataSource.getConnection();
-                     Statement statement = connection.createStatement()) {
-                    while (watching.get()) {
-                        ResultSet counts = statement.executeQuery(
-                                "SELECT claimed_by, count(*) FROM jobs WHERE status = 'in_queue' GROUP BY claimed_by");
-                        while (counts.next()) {
-                            mostQueued.merge(counts.getString(1), counts.getInt(2), Math::max);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        QueueWatcher(DataSource dataSource) throws Exception {
+            connection = dataSource.getConnection();
+            sampler.scheduleWithFixedDelay(this::sample, 0, 5, TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            if (failure != null) {
+                return;
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet counts = statement.executeQuery(
+                         "SELECT claimed_by, count(*) FROM jobs WHERE status = 'in_queue' GROUP BY claimed_by")) {
+                while (counts.next()) {
+                    mostQueued.merge(counts.getString(1), counts.getInt(2), Math::max);
                 }
-            }, "queue-watcher");
-            thread.start();
+                samples.incrementAndGet();
+            } catch (Exception e) {
+                failure = e;
+            }
         }
 
         Map<String, Integer> mostQueued() {
+            if (failure != null) {
+                throw new AssertionError("the queue watcher stopped sampling", failure);
+            }
+            assertThat(samples.get()).as("samples taken while the jobs ran").isGreaterThan(20);
             return mostQueued;
         }
 
         @Override
-        public void close() throws InterruptedException {
-            watching.set(false);
-            thread.join();
+        public void close() throws Exception {
+            sampler.shutdown();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
+            connection.close();
         }
     }
 }

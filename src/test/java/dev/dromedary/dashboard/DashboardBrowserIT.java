@@ -77,7 +77,16 @@ class DashboardBrowserIT {
                         page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20000 rows into contact"));
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-                assertThat(screenshot).isNotEmptyFile();
+                // a page that drew its table, bars and text: a window-wide image of many colours, not a blank one
+                java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+                assertThat(image.getWidth()).isGreaterThanOrEqualTo(1000);
+                java.util.Set<Integer> colours = new java.util.HashSet<>();
+                for (int x = 0; x < image.getWidth(); x += 7) {
+                    for (int y = 0; y < image.getHeight(); y += 7) {
+                        colours.add(image.getRGB(x, y));
+                    }
+                }
+                assertThat(colours).as("colours in the screenshot").hasSizeGreaterThan(20);
                 assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(20_000);
             } finally {
                 browser.quit();
