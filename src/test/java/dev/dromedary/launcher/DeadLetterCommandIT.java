@@ -1,0 +1,68 @@
+package dev.dromedary.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.app.Settings;
+import dev.dromedary.testing.ImportFixture;
+import dev.dromedary.testing.RealServices;
+import dev.dromedary.testing.RunningDromedary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code ./dromedary dlq stats|list|reprocess} against a running instance, with its settings. */
+@ExtendWith(RealServices.class)
+class DeadLetterCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theCommandsCountListAndReprocessTheDeadLettersOfAJob() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary dromedary = RunningDromedary.named("dlq", database).start()) {
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            imports.upload("dlq/ragged.csv", """
+                    uuid,first_name,last_name,email,employees_count,created_at,country
+                    00000000-0000-4000-8000-000000000001,Ada,Lovelace,ada@example.com,12,2024-05-31,GB
+                    00000000-0000-4000-8000-000000000002,Too,Few
+                    00000000-0000-4000-8000-000000000004,Grace,Hopper,grace@example.com,9,not a date,US
+                    """);
+            String job = imports.importAndWait("dlq/ragged.csv", "contact").get("uuid").asText();
+            // the command reads HTTP_PORT and API_KEYS as the running application does
+            Settings settings = new Settings(dromedary.context().getPropertiesComponent());
+
+            Output stats = run(settings, "stats", "--job", job);
+            Output list = run(settings, "list", "--job", job, "--limit", "10");
+            Output reprocess = run(settings, "reprocess", "--job", job);
+            Output wrong = run(settings, "list", "--shoe-size", "9");
+
+            assertThat(stats.exitCode()).as(stats.text()).isZero();
+            assertThat(stats.text()).contains(job);
+            assertThat(list.exitCode()).as(list.text()).isZero();
+            JsonNode rows = JSON.readTree(list.text());
+            assertThat(rows).hasSize(2);
+            assertThat(rows.findValues("row_number")).extracting(JsonNode::asInt).containsExactlyInAnyOrder(2, 3);
+            assertThat(reprocess.exitCode()).as(reprocess.text()).isZero();
+            String reprocessing = JSON.readTree(reprocess.text()).get("uuid").asText();
+            JsonNode reprocessed = imports.awaitFinished(reprocessing);
+            assertThat(reprocessed.get("job_type").asText()).isEqualTo("reprocess_dead_letters");
+            assertThat(reprocessed.get("job_response").get("still_failing").asLong()).as("the rows are still bad").isEqualTo(2);
+            assertThat(wrong.exitCode()).isEqualTo(2);
+            assertThat(wrong.text()).contains("dlq stats|list|reprocess");
+        }
+    }
+
+    private record Output(int exitCode, String text) {
+    }
+
+    private static Output run(Settings settings, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exitCode = new DeadLetterCommand(new PrintStream(out, true, StandardCharsets.UTF_8), settings).run(List.of(args));
+        return new Output(exitCode, out.toString(StandardCharsets.UTF_8));
+    }
+}
