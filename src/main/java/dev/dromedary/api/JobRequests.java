@@ -151,8 +151,10 @@ public final class JobRequests {
         }
 
         JsonNode s3Key = request.get("s3_key");
-        if (!isAbsent(s3Key) && !s3Key.isTextual()) {
-            throw ApiError.badRequest("ERR_INVALID_S3_KEY: 's3_key' must be a string");
+        if (!isAbsent(s3Key) && (!s3Key.isTextual() || s3Key.asText().isEmpty() || s3Key.asText().length() > 1024
+                || s3Key.asText().indexOf('\u0000') >= 0)) {
+            throw ApiError.badRequest("ERR_INVALID_S3_KEY: 's3_key' must be a string of 1 to 1024 characters "
+                    + "without a NUL, as S3 keys are");
         }
 
         String invalidLimit = "ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_LIMIT;

@@ -238,7 +238,11 @@ class JobsApiIT {
         assertThat(uuids(api.list("{\"s3_key\": \"listing/one.csv\"}").body().get("data"))).containsExactly(oneAgain, one);
         assertThat(uuids(api.list("{\"s3_key\": \"listing/other.csv\", \"limit\": 1}").body().get("data"))).containsExactly(other);
         assertThat(api.list("{\"s3_key\": \"listing/none.csv\"}").body().get("data")).isEmpty();
-        assertRefused(api.list("{\"s3_key\": 7}"), 400, "ERR_INVALID_S3_KEY: 's3_key' must be a string");
+        String invalid = "ERR_INVALID_S3_KEY: 's3_key' must be a string of 1 to 1024 characters without a NUL, as S3 keys are";
+        assertRefused(api.list("{\"s3_key\": 7}"), 400, invalid);
+        assertRefused(api.list("{\"s3_key\": \"listing/\\u0000.csv\"}"), 400, invalid);
+        assertRefused(api.list("{\"s3_key\": \"\"}"), 400, invalid);
+        assertRefused(api.list("{\"s3_key\": \"" + "k".repeat(1025) + "\"}"), 400, invalid);
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
 import dev.dromedary.testing.ServiceOutage;
-import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,7 +34,7 @@ class ElasticsearchOutageIT {
         log.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(log);
-        try (ServiceOutage elasticsearch = elasticsearch();
+        try (ServiceOutage elasticsearch = ServiceOutage.inFrontOf(RealServices.elasticsearchUrl());
              RunningDromedary dromedary = RunningDromedary.named("outage", database)
                 .with("ELASTICSEARCH_URL", elasticsearch.url())
                 .with("BATCH_SIZE_FOR_INSERTION", BATCH)
@@ -90,7 +89,7 @@ class ElasticsearchOutageIT {
     @Test
     void anExportWhoseElasticsearchStopsFailsAndLeavesNoObject() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        try (ServiceOutage elasticsearch = elasticsearch();
+        try (ServiceOutage elasticsearch = ServiceOutage.inFrontOf(RealServices.elasticsearchUrl());
              RunningDromedary dromedary = RunningDromedary.named("export-outage", database)
                 .with("ELASTICSEARCH_URL", elasticsearch.url())
                 .with("MAX_REDELIVERIES", 2)
@@ -117,11 +116,5 @@ class ElasticsearchOutageIT {
                         .uploads()).isEmpty();
             }
         }
-    }
-
-    /** The test run's Elasticsearch behind a proxy that the test cuts: an outage for this application alone. */
-    private static ServiceOutage elasticsearch() throws Exception {
-        URI url = URI.create(RealServices.elasticsearchUrl());
-        return new ServiceOutage(url.getHost(), url.getPort());
     }
 }

@@ -30,16 +30,14 @@ class ObservabilityIT {
     @Test
     void readinessFailsNamingEachServiceWhileItIsDownAndRecoversWhenItReturns() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        URI elasticsearchUrl = URI.create(RealServices.elasticsearchUrl());
-        URI s3Url = URI.create(RealServices.s3Endpoint());
-        URI postgresUrl = URI.create(database.jdbcUrl().substring("jdbc:".length()));
-        try (ServiceOutage elasticsearch = new ServiceOutage(elasticsearchUrl.getHost(), elasticsearchUrl.getPort());
-             ServiceOutage s3 = new ServiceOutage(s3Url.getHost(), s3Url.getPort());
-             ServiceOutage postgres = new ServiceOutage(postgresUrl.getHost(), postgresUrl.getPort());
+        String databaseName = URI.create(database.jdbcUrl().substring("jdbc:".length())).getPath();
+        try (ServiceOutage elasticsearch = ServiceOutage.inFrontOf(RealServices.elasticsearchUrl());
+             ServiceOutage s3 = ServiceOutage.inFrontOf(RealServices.s3Endpoint());
+             ServiceOutage postgres = ServiceOutage.inFrontOf(database.jdbcUrl());
              RunningDromedary dromedary = RunningDromedary.named("health", database)
                      .with("ELASTICSEARCH_URL", elasticsearch.url())
                      .with("S3_ENDPOINT", s3.url())
-                     .with("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + postgresUrl.getPath())
+                     .with("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + databaseName)
                      .with("DATABASE_CONNECTION_TIMEOUT_SECONDS", 2)
                      .start()) {
             HttpResponse<String> ready = get(dromedary.managementUrl() + "/observe/health/ready");

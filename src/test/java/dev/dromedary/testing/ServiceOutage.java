@@ -33,6 +33,12 @@ public final class ServiceOutage implements AutoCloseable {
         restore();
     }
 
+    /** A proxy to the host and port of {@code url} (http://host:port, or postgresql://host:port/db). */
+    public static ServiceOutage inFrontOf(String url) throws IOException {
+        java.net.URI address = java.net.URI.create(url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url);
+        return new ServiceOutage(address.getHost(), address.getPort());
+    }
+
     /** The proxy's address, in place of the service's: {@code http://127.0.0.1:<port>}. */
     public String url() {
         return "http://127.0.0.1:" + port;
