@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +60,14 @@ class ClusteredSchedulesIT {
             try {
                 bothRunning = Instant.now();
                 await().atMost(Duration.ofSeconds(90)).until(() -> fireTimes(database, "every-2s").stream()
-                        .filter(time -> time.isAfter(bothRunning)).count() >= 8);
+                        .filter(time -> time.isAfter(bothRunning)).count() >= 5);
             } finally {
                 a.close();
                 logger.detachAppender(log);
             }
             firstStopped = Instant.now();
             await().atMost(Duration.ofSeconds(90)).until(() -> fireTimes(database, "every-2s").stream()
-                    .filter(time -> time.isAfter(firstStopped.plusSeconds(2))).count() >= 4);
+                    .filter(time -> time.isAfter(firstStopped.plusSeconds(2))).count() >= 3);
             secondStopped = Instant.now();
         } finally {
             a.close();
@@ -78,7 +79,7 @@ class ClusteredSchedulesIT {
 
         List<Instant> minute = fireTimes.stream()
                 .filter(time -> time.isAfter(bothRunning) && time.isBefore(secondStopped.minusSeconds(2))).toList();
-        assertThat(minute.size()).as("fire times while the instances ran").isGreaterThanOrEqualTo(12);
+        assertThat(minute.size()).as("fire times while the instances ran").isGreaterThanOrEqualTo(8);
         // every even second between the first and the last is a fire time: none was lost while one instance stopped
         for (int i = 1; i < minute.size(); i++) {
             assertThat(Duration.between(minute.get(i - 1), minute.get(i))).as("after %s", minute.get(i - 1))
@@ -95,44 +96,56 @@ class ClusteredSchedulesIT {
         assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(fireTimes.size() + 1);
     }
 
+    /**
+     * An instance that was down when a fire time came finds that time in the trigger's stored next fire time at
+     * start; the test puts it there instead of waiting for a real fire time to pass, so it takes seconds and
+     * does not depend on how fast an instance restarts.
+     */
     @Test
     void aFireTimeMissedWithinTheGraceRunsAfterARestartAndAnOlderOneIsSkipped() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         Path schedules = schedulesFile("""
                 schedules:
-                  - name: every-15s
-                    cron: "*/15 * * * * ?"
+                  - name: new-year-2099
+                    cron: "0 0 0 1 1 ? 2099"
                     job_type: noop
                 """);
         RunningDromedary.Builder instance = RunningDromedary.named("misfires", database)
-                .with("SCHEDULES_FILE", schedules).with("SCHEDULE_MISFIRE_GRACE_SECONDS", 8);
-
-        Instant first;
+                .with("SCHEDULES_FILE", schedules).with("SCHEDULE_MISFIRE_GRACE_SECONDS", 60);
+        long newYear2099 = Instant.parse("2099-01-01T00:00:00Z").toEpochMilli();
         try (RunningDromedary running = instance.start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !fireTimes(database, "every-15s").isEmpty());
-            first = fireTimes(database, "every-15s").get(0);
-        }
-        Instant missedWithinGrace = first.plusSeconds(15);
-        awaitClock(missedWithinGrace.plusSeconds(1));
-        try (RunningDromedary running = instance.start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> fireTimes(database, "every-15s").contains(missedWithinGrace));
-        }
-        Instant missedBeyondGrace = missedWithinGrace.plusSeconds(15);
-        Instant next = missedBeyondGrace.plusSeconds(15);
-        awaitClock(missedBeyondGrace.plusSeconds(9));
-        try (RunningDromedary running = instance.start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> fireTimes(database, "every-15s").contains(next));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> nextFireTime(database, "new-year-2099") == newYear2099);
         }
 
-        assertThat(fireTimes(database, "every-15s")).containsExactly(first, missedWithinGrace, next);
+        Instant withinGrace = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        setNextFireTime(database, "new-year-2099", withinGrace);
+        try (RunningDromedary running = instance.start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fireTimes(database, "new-year-2099").contains(withinGrace));
+            await().atMost(Duration.ofSeconds(30)).until(() -> nextFireTime(database, "new-year-2099") == newYear2099);
+        }
+
+        Instant beyondGrace = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
+        setNextFireTime(database, "new-year-2099", beyondGrace);
+        try (RunningDromedary running = instance.start()) {
+            // the misfire is handled (skipped) when the trigger is back at its next real fire time
+            await().atMost(Duration.ofSeconds(90)).until(() -> nextFireTime(database, "new-year-2099") == newYear2099);
+        }
+
+        assertThat(fireTimes(database, "new-year-2099")).containsExactly(withinGrace);
+    }
+
+    private static long nextFireTime(RealServices.TestDatabase database, String schedule) throws Exception {
+        return database.queryLong("SELECT next_fire_time FROM qrtz_triggers WHERE trigger_name = ?", schedule);
+    }
+
+    private static void setNextFireTime(RealServices.TestDatabase database, String schedule, Instant time) throws Exception {
+        assertThat(database.update("UPDATE qrtz_triggers SET next_fire_time = ? WHERE trigger_name = ?",
+                time.toEpochMilli(), schedule)).isEqualTo(1);
     }
 
     private static Path schedulesFile(String yaml) throws Exception {
         return Files.writeString(Files.createTempFile(Path.of("target").toAbsolutePath(), "schedules-", ".yaml"), yaml);
-    }
-
-    private static void awaitClock(Instant time) {
-        await().atMost(Duration.ofSeconds(40)).until(() -> Instant.now().isAfter(time));
     }
 
     private static List<Instant> fireTimes(RealServices.TestDatabase database, String schedule) throws Exception {

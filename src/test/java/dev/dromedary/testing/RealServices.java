@@ -133,6 +133,17 @@ public final class RealServices implements BeforeAllCallback {
                 return result.getLong(1);
             }
         }
+
+        /** Runs an INSERT, UPDATE or DELETE; answers how many rows it changed. */
+        public int update(String sql, Object... parameters) throws SQLException {
+            try (Connection connection = dataSource().getConnection();
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                return statement.executeUpdate();
+            }
+        }
     }
 
     private static EmbeddedPostgresServer requireStarted() {
