@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** export_csv_file against real Elasticsearch and S3, over 20,000 imported contacts and 3,000 companies. */
+/** export_csv_file against real Elasticsearch and S3, over 30,000 imported contacts and 3,000 companies. */
 @ExtendWith(RealServices.class)
 class CsvExportIT {
 
@@ -41,7 +41,8 @@ class CsvExportIT {
                 .start();
         imports = new ImportFixture(dromedary, database);
         api = dromedary.api();
-        String contactsCsv = ImportFixture.sample("contact", 20_000, 21);
+        // 30,000 contacts are 9.4 MB of CSV: an export of every column fills one 8 MB part and starts another
+        String contactsCsv = ImportFixture.sample("contact", 30_000, 21);
         String companiesCsv = ImportFixture.sample("company", 3_000, 22);
         imports.upload("export-source/contacts.csv", contactsCsv);
         imports.upload("export-source/companies.csv", companiesCsv);
@@ -89,6 +90,33 @@ class CsvExportIT {
         assertThat(exported.get(0).toList()).containsExactly("email", "first_name", "company_name", "employees_count", "uuid");
         assertThat(exported.subList(1, exported.size()).stream().map(CSVRecord::toList).toList())
                 .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anExportOfEveryColumnOverEightMegabytesIsUploadedInPartsAndHoldsEachRowAsImported() throws Exception {
+        List<String> columns = contacts.get(0).getParser().getHeaderNames();
+        JsonNode job = export("{\"service\": \"contact\", \"vql\": {\"select_columns\": "
+                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(columns)
+                + ", \"order_by\": [{\"order_by\": \"uuid\", \"order_direction\": \"asc\"}], \"limit\": 1000}}");
+
+        assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+        assertThat(job.get("job_response").get("rows_exported").asLong()).isEqualTo(30_000);
+        String key = job.get("job_response").get("s3_key").asText();
+        try (var s3 = RealServices.s3Client()) {
+            var head = s3.headObject(request -> request.bucket(RealServices.BUCKET).key(key));
+            assertThat(head.contentLength()).as("more than one part").isGreaterThan(9_000_000L);
+            assertThat(head.eTag()).as("a multipart object's ETag ends with its number of parts").endsWith("-2\"");
+        }
+        List<CSVRecord> exported = CSVFormat.DEFAULT.parse(new StringReader(download(key))).getRecords();
+        assertThat(exported.get(0).toList()).containsExactlyElementsOf(columns);
+        // a phone number starts with "+": written after a quote, so a spreadsheet does not run it as a formula
+        List<List<String>> expected = contacts.stream().sorted(Comparator.comparing((CSVRecord c) -> c.get("uuid")))
+                .map(c -> c.toList().stream().map(value -> value.startsWith("+") ? "'" + value : value).toList()).toList();
+        assertThat(exported).hasSize(expected.size() + 1);
+        // row by row, so that a difference is named at once rather than in a diff of 30,000 rows
+        for (int row = 0; row < expected.size(); row++) {
+            assertThat(exported.get(row + 1).toList()).as("row %d", row + 1).isEqualTo(expected.get(row));
+        }
     }
 
     @Test

@@ -17,11 +17,13 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Given a job whose instance died while running it, when its lease runs out, then a live instance takes
  * it back and runs it to the end; a job whose instance is alive keeps running however long it takes.
  */
+@Isolated
 @ExtendWith(RealServices.class)
 class DeadInstanceIT {
 

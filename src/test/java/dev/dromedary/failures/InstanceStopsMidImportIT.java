@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * (SIGTERM), and another instance finishes the import from its checkpoint: every row of the file lands
  * exactly once in PostgreSQL, Elasticsearch and the filters table.
  */
+@Order(2)
 @ExtendWith(RealServices.class)
 class InstanceStopsMidImportIT {
 

@@ -11,6 +11,7 @@ import dev.dromedary.testing.StuckRun;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Given a job whose worker recorded progress once and then hung, on an instance that stays alive, when no
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * instance), and what the hung worker writes afterwards changes nothing: every write of a run is fenced by
  * its attempt.
  */
+@Isolated
 @ExtendWith(RealServices.class)
 class StuckRunIT {
 

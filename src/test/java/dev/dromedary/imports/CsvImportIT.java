@@ -24,10 +24,12 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** insert_csv_file against the real PostgreSQL, S3 server and Elasticsearch: what a user would check. */
+@Order(4)
 @ExtendWith(RealServices.class)
 class CsvImportIT {
 

@@ -14,12 +14,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Objects put under the inbox prefix become one import each, however many instances poll, and are filed. */
+@Order(3)
 @ExtendWith(RealServices.class)
 class S3InboxIT {
 

@@ -16,11 +16,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /** Jobs go through the runners from open to a final state, as the test job types make them. */
+@Order(5)
 @ExtendWith(RealServices.class)
 class JobLifecycleIT {
 

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code ./dromedary} run as a user runs it: a separate process, configured by environment variables. */
+@Order(1)
 @ExtendWith(RealServices.class)
 class DromedaryLauncherIT {
 
@@ -136,7 +138,7 @@ class DromedaryLauncherIT {
     }
 
     @Test
-    void aFirstTimeRunnerProcessRunsJobsWithTheRoutesOfItsRoutesDirAndServesNoHttp(@TempDir Path dataDir) throws Exception {
+    void runnerProcessesRunTheirOwnJobsWithTheRoutesOfTheirRoutesDirAndServeNoHttp(@TempDir Path dataDir) throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         int httpPort = RunningDromedary.freePort();
         // the packaged application runs the route files of ROUTES_DIR, outside the jar: here an edited copy
@@ -157,19 +159,30 @@ class DromedaryLauncherIT {
                 "ROUTES_DIR", routes.toString(),
                 "TICKER_INTERVAL_SECONDS", "0.2"));
 
-        try (DromedaryProcess runner = DromedaryProcess.start(dataDir.resolve("runner.log"), env, List.of("jobs", "first_time"))) {
+        try (DromedaryProcess firstTime = DromedaryProcess.start(dataDir.resolve("first-time.log"), env,
+                List.of("jobs", "first_time"));
+             DromedaryProcess retry = DromedaryProcess.start(dataDir.resolve("retry.log"), env, List.of("jobs", "retry"))) {
             await().atMost(STARTUP).ignoreExceptions().until(() ->
                     database.queryLong("SELECT count(*) FROM flyway_schema_history WHERE success") > 0);
-            try (var connection = database.dataSource().getConnection();
-                 var insert = connection.createStatement()) {
-                insert.execute("INSERT INTO jobs (job_type, data) VALUES ('noop', '{}')");
-            }
+            await().atMost(STARTUP).until(() -> firstTime.output().contains("Started first-time-runner")
+                    && retry.output().contains("Started retry-runner"));
+            database.update("INSERT INTO jobs (job_type, data) VALUES ('noop', '{\"run\": \"first\"}')");
+            database.update("INSERT INTO jobs (job_type, data, status, attempts, retry_count, run_after) "
+                    + "VALUES ('noop', '{\"run\": \"again\"}', 'failed', 1, 1, now())");
 
             await().atMost(STARTUP).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
-                    + "AND job_response->>'messages' = 'Nothing to do, said the copy'") == 1);
+                    + "AND job_response->>'messages' = 'Nothing to do, said the copy'") == 2);
+            assertThat(database.queryLong("SELECT count(*) FROM job_transitions t JOIN jobs j ON j.uuid = t.job_uuid "
+                    + "WHERE j.data->>'run' = 'first' AND t.to_status = 'processing' AND t.instance LIKE '%-' || ?",
+                    firstTime.process().pid())).as("the open job, run by the first-time runner").isEqualTo(1);
+            assertThat(database.queryLong("SELECT count(*) FROM job_transitions t JOIN jobs j ON j.uuid = t.job_uuid "
+                    + "WHERE j.data->>'run' = 'again' AND t.to_status = 'retrying' AND t.instance LIKE '%-' || ?",
+                    retry.process().pid())).as("the failed job, run again by the retry runner").isEqualTo(1);
             assertThat(isListening(httpPort)).isFalse();
-            assertThat(runner.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner")
+            assertThat(firstTime.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner")
                     .as("the inbox is left to the instances that serve the API").doesNotContain("Started s3-inbox");
+            assertThat(retry.output()).contains("Started retry-runner").doesNotContain("Started first-time-runner")
+                    .doesNotContain("Started s3-inbox");
         }
     }
 

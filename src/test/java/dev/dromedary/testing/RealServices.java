@@ -14,8 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -50,6 +52,9 @@ public final class RealServices implements BeforeAllCallback {
             if (postgres != null) {
                 return;
             }
+            // a wait that names no deadline of its own gets one a loaded 2-core machine keeps, not Awaitility's 10 s;
+            // waits that assert speed say so with atMost
+            Awaitility.setDefaultTimeout(Duration.ofSeconds(60));
             Path dataDirectory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "test-services-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             elasticsearchData = dataDirectory.resolve("elasticsearch");
