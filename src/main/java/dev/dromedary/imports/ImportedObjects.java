@@ -3,7 +3,6 @@ package dev.dromedary.imports;
 import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.SqlFile;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -17,7 +16,6 @@ public final class ImportedObjects {
     private static final String RECORD = SqlFile.load("sql/imports/record-imported-object.sql");
     private static final String TAKE_RUNNING = SqlFile.load("sql/imports/take-running-import.sql");
     private static final String FIND_RUNNING = SqlFile.load("sql/imports/find-running-import.sql");
-    private static final List<String> RUNNING = List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName());
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -41,7 +39,7 @@ public final class ImportedObjects {
      */
     Optional<Import> takeForImport(String bucket, String key, String etag, String dataset, UUID jobUuid) {
         MapSqlParameterSource parameters = parameters(bucket, key, etag, dataset).addValue("jobUuid", jobUuid)
-                .addValue("running", RUNNING);
+                .addValue("running", JobStatus.RUNNING);
         if (!jdbc.queryForList(TAKE_RUNNING, parameters, UUID.class).isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.dromedary.jobs;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** A job's state, named as the API and the {@code jobs.status} column spell it. */
@@ -19,6 +20,9 @@ public enum JobStatus {
     JobStatus(String wireName) {
         this.wireName = wireName;
     }
+
+    /** The wire names of the states in which a job's route is running (a first attempt or a retry). */
+    public static final List<String> RUNNING = List.of(PROCESSING.wireName(), RETRYING.wireName());
 
     public String wireName() {
         return wireName;

@@ -50,7 +50,6 @@ public final class JobStore {
     private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
     private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
     private static final String NEXT_RETRY_DUE = SqlFile.load("sql/jobs/next-retry-due.sql");
-    private static final List<String> RUNNING = List.of(JobStatus.PROCESSING.wireName(), JobStatus.RETRYING.wireName());
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -165,7 +164,7 @@ public final class JobStore {
 
     /** The jobs this instance runs now. */
     public List<Job> runningHere() {
-        return jdbc.query(RUNNING_HERE, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING), rows);
+        return jdbc.query(RUNNING_HERE, new MapSqlParameterSource().addValue("owner", owner).addValue("running", JobStatus.RUNNING), rows);
     }
 
     /**
@@ -182,7 +181,7 @@ public final class JobStore {
                 .addValue("uuid", uuid)
                 .addValue("attempts", attempt)
                 .addValue("owner", owner)
-                .addValue("running", RUNNING)
+                .addValue("running", JobStatus.RUNNING)
                 .addValue("rowsRead", rowsRead)
                 .addValue("rowsWritten", rowsWritten)
                 .addValue("rowsFailed", rowsFailed)
@@ -205,7 +204,7 @@ public final class JobStore {
         if (alive.isEmpty()) {
             return 0;
         }
-        return jdbc.update(HEARTBEAT, new MapSqlParameterSource().addValue("owner", owner).addValue("running", RUNNING)
+        return jdbc.update(HEARTBEAT, new MapSqlParameterSource().addValue("owner", owner).addValue("running", JobStatus.RUNNING)
                 .addValue("runs", String.join(",", alive)));
     }
 
@@ -218,7 +217,7 @@ public final class JobStore {
         JobTransitions.require(JobStatus.RETRYING, FAILED);
         List<Job> expired = jdbc.query(EXPIRE_LEASES, new MapSqlParameterSource()
                 .addValue("to", FAILED.wireName())
-                .addValue("running", RUNNING)
+                .addValue("running", JobStatus.RUNNING)
                 .addValue("leaseSeconds", leaseSeconds), rows);
         expired.forEach(job -> noteDue(Optional.of(job)));
         return expired;

@@ -12,8 +12,6 @@ import dev.dromedary.testing.Gate;
 import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,12 +38,7 @@ class DeadInstanceIT {
             Job claimed = ghost.claimOpen(1).get(0);
             assertThat(ghost.start(claimed)).isPresent();
         }
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement stale = connection.prepareStatement(
-                     "UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?")) {
-            stale.setObject(1, orphan.uuid());
-            stale.executeUpdate();
-        }
+        database.update("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?", orphan.uuid());
 
         try (RunningDromedary live = RunningDromedary.named("live", database).with("LEASE_SECONDS", 60).start()) {
             JobsApi api = live.api();

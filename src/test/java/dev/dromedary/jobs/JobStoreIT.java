@@ -159,11 +159,7 @@ class JobStoreIT {
     }
 
     private void makeHeartbeatStale(Job job) throws Exception {
-        try (var connection = database.dataSource().getConnection();
-             var stale = connection.prepareStatement("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?")) {
-            stale.setObject(1, job.uuid());
-            stale.executeUpdate();
-        }
+        database.update("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?", job.uuid());
     }
 
     /** Claims the one open job, {@code wanted}, for {@code store}. */
