@@ -77,7 +77,7 @@ class ObservabilityIT {
         try (RunningDromedary dromedary = RunningDromedary.named("metrics", database)
                 .with("BATCH_SIZE_FOR_INSERTION", 200).with("METRICS_REFRESH_SECONDS", 1).start()) {
             ImportFixture imports = new ImportFixture(dromedary, database);
-            imports.upload("metrics/contacts.csv", ImportFixture.sample("contact", 30_000, 3));
+            imports.upload("metrics/contacts.csv", ImportFixture.sample("contact", 12_000, 3));
             String metricsUrl = dromedary.managementUrl() + "/observe/metrics";
             String postgresRows = "dromedary_rows_written_total{dataset=\"contact\",sink=\"postgresql\"}";
 
@@ -88,7 +88,7 @@ class ObservabilityIT {
                 if (seen.isEmpty() || rows != seen.get(seen.size() - 1)) {
                     seen.add(rows);
                 }
-                return rows == 30_000;
+                return rows == 12_000;
             });
             imports.awaitSettled(uuid);
             await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -96,10 +96,10 @@ class ObservabilityIT {
 
             assertThat(seen).as("the row counter while the import ran").hasSizeGreaterThan(2).isSorted();
             String metrics = get(metricsUrl).body();
-            assertThat(value(metrics, "dromedary_rows_written_total{dataset=\"contact\",sink=\"elasticsearch\"}")).isEqualTo(30_000);
+            assertThat(value(metrics, "dromedary_rows_written_total{dataset=\"contact\",sink=\"elasticsearch\"}")).isEqualTo(12_000);
             assertThat(value(metrics, "dromedary_jobs_started_total{job_type=\"insert_csv_file\"}")).isEqualTo(1);
             assertThat(value(metrics, "dromedary_jobs_completed_total{job_type=\"insert_csv_file\"}")).isEqualTo(1);
-            assertThat(value(metrics, "dromedary_batch_seconds_count{dataset=\"contact\"}")).isEqualTo(150);
+            assertThat(value(metrics, "dromedary_batch_seconds_count{dataset=\"contact\"}")).isEqualTo(60);
             assertThat(value(metrics, "dromedary_claim_seconds_count{runner=\"first_time\"}")).isPositive();
             // the queue is drained and no row failed: the gauges say so, rather than merely being there
             assertThat(metrics).containsPattern("(?m)^dromedary_queue_depth\\{runner=\"first_time\"\\} 0\\.0$")
