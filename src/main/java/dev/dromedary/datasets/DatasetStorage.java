@@ -1,6 +1,7 @@
 package dev.dromedary.datasets;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.indices.CreateIndexRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -61,8 +62,15 @@ public final class DatasetStorage {
             Map<String, Object> body = Map.of(
                     "settings", Map.of("number_of_shards", 1, "number_of_replicas", 0),
                     "mappings", dataset.indexMapping());
-            elasticsearch.indices().create(new CreateIndexRequest.Builder().index(dataset.index())
-                    .withJson(new StringReader(json.writeValueAsString(body))).build());
+            try {
+                elasticsearch.indices().create(new CreateIndexRequest.Builder().index(dataset.index())
+                        .withJson(new StringReader(json.writeValueAsString(body))).build());
+            } catch (ElasticsearchException e) {
+                // instances that start at once race to create it: the one that loses finds it made
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+            }
         }
     }
 }

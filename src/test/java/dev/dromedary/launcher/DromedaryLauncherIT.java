@@ -164,8 +164,8 @@ class DromedaryLauncherIT {
              DromedaryProcess retry = DromedaryProcess.start(dataDir.resolve("retry.log"), env, List.of("jobs", "retry"))) {
             await().atMost(STARTUP).ignoreExceptions().until(() ->
                     database.queryLong("SELECT count(*) FROM flyway_schema_history WHERE success") > 0);
-            await().atMost(STARTUP).until(() -> firstTime.output().contains("Started first-time-runner")
-                    && retry.output().contains("Started retry-runner"));
+            firstTime.awaitStarted();
+            retry.awaitStarted();
             database.update("INSERT INTO jobs (job_type, data) VALUES ('noop', '{\"run\": \"first\"}')");
             database.update("INSERT INTO jobs (job_type, data, status, attempts, retry_count, run_after) "
                     + "VALUES ('noop', '{\"run\": \"again\"}', 'failed', 1, 1, now())");
