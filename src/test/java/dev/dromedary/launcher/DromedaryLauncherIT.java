@@ -172,18 +172,24 @@ class DromedaryLauncherIT {
 
             await().atMost(STARTUP).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed' "
                     + "AND job_response->>'messages' = 'Nothing to do, said the copy'") == 2);
-            assertThat(database.queryLong("SELECT count(*) FROM job_transitions t JOIN jobs j ON j.uuid = t.job_uuid "
-                    + "WHERE j.data->>'run' = 'first' AND t.to_status = 'processing' AND t.instance LIKE '%-' || ?",
-                    firstTime.process().pid())).as("the open job, run by the first-time runner").isEqualTo(1);
-            assertThat(database.queryLong("SELECT count(*) FROM job_transitions t JOIN jobs j ON j.uuid = t.job_uuid "
-                    + "WHERE j.data->>'run' = 'again' AND t.to_status = 'retrying' AND t.instance LIKE '%-' || ?",
-                    retry.process().pid())).as("the failed job, run again by the retry runner").isEqualTo(1);
+            assertThat(runsBy(database, "first", "processing", firstTime)).as("the open job, run by the first-time runner")
+                    .isEqualTo(1);
+            assertThat(runsBy(database, "again", "retrying", retry)).as("the failed job, run again by the retry runner")
+                    .isEqualTo(1);
             assertThat(isListening(httpPort)).isFalse();
             assertThat(firstTime.output()).contains("Started first-time-runner").doesNotContain("Started retry-runner")
                     .as("the inbox is left to the instances that serve the API").doesNotContain("Started s3-inbox");
             assertThat(retry.output()).contains("Started retry-runner").doesNotContain("Started first-time-runner")
                     .doesNotContain("Started s3-inbox");
         }
+    }
+
+    /** How often the job of {@code job_data.run} went to {@code status} on the instance of {@code process} (host-pid). */
+    private static long runsBy(RealServices.TestDatabase database, String run, String status, DromedaryProcess process)
+            throws Exception {
+        return database.queryLong("SELECT count(*) FROM job_transitions t JOIN jobs j ON j.uuid = t.job_uuid "
+                + "WHERE j.data->>'run' = ? AND t.to_status = ? AND t.instance LIKE '%-' || ?", run, status,
+                process.process().pid());
     }
 
     /** The settings plus the test run's S3 server and Elasticsearch, so that no embedded ones start. */

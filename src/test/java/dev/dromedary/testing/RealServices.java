@@ -130,12 +130,16 @@ public final class RealServices implements BeforeAllCallback {
         public long queryLong(String sql, Object... parameters) throws SQLException {
             try (Connection connection = dataSource().getConnection();
                  PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
+                bind(statement, parameters);
                 ResultSet result = statement.executeQuery();
                 result.next();
                 return result.getLong(1);
+            }
+        }
+
+        private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
             }
         }
 
@@ -143,9 +147,7 @@ public final class RealServices implements BeforeAllCallback {
         public int update(String sql, Object... parameters) throws SQLException {
             try (Connection connection = dataSource().getConnection();
                  PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
+                bind(statement, parameters);
                 return statement.executeUpdate();
             }
         }
