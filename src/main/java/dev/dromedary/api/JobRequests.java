@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.imports.ImportOptions;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobQuery;
 import dev.dromedary.jobs.JobStatus;
@@ -96,6 +97,13 @@ public final class JobRequests {
         if (nul != null) {
             throw ApiError.badRequest("ERR_INVALID_JOB_DATA: job_data" + nul + " holds a NUL character (\\u0000), "
                     + "which a job cannot store");
+        }
+        if (jobType.asText().equals("insert_csv_file")) {
+            try {
+                ImportOptions.of(json.convertValue(jobData, Map.class));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("ERR_INVALID_JOB_DATA: " + e.getMessage());
+            }
         }
         JsonNode bucket = jobData.get("s3_bucket");
         if (bucket != null && !bucket.isNull() && !(bucket.isTextual() && buckets.allows(bucket.asText()))) {

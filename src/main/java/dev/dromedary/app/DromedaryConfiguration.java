@@ -15,10 +15,10 @@ import dev.dromedary.datasets.Datasets;
 import dev.dromedary.db.Database;
 import dev.dromedary.embedded.Ports;
 import dev.dromedary.exports.CsvExport;
-import dev.dromedary.imports.CsvImport;
+import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.ImportedObjects;
-import dev.dromedary.imports.RecordLimits;
+import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.inbox.S3Inbox;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.Job;
@@ -33,6 +33,7 @@ import dev.dromedary.schedules.Schedule;
 import dev.dromedary.schedules.Schedules;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
+import dev.dromedary.sinks.FailedBatches;
 import dev.dromedary.sinks.IndexRefresh;
 import dev.dromedary.sinks.PostgresUpsertSink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -157,9 +158,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 "cluster " + elasticsearch.cluster().health().status().jsonValue()));
         JobExecution jobExecution = new JobExecution(jobStore, backoff, json, metrics);
         AllowedBuckets buckets = new AllowedBuckets(settings.list("S3_ALLOWED_BUCKETS"));
-        registry.bind("csvImport", new CsvImport(datasets, jobStore,
+        registry.bind("fileImport", new FileImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"), buckets,
-                settings.integer("MAX_REDELIVERIES"), json, jobExecution::isStopping, metrics, indexRefresh,
+                json, jobExecution::isStopping, metrics, indexRefresh,
                 new RecordLimits(settings.integer("MAX_RECORD_BYTES"), settings.integer("MAX_COLUMNS"),
                         settings.integer("BATCH_SIZE_FOR_INSERTION"), settings.integer("BATCH_MAX_BYTES"))));
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"), buckets,
@@ -167,6 +168,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.bool("EXPORT_ESCAPE_FORMULAS")));
         registry.bind("deadLetterReprocessing", new DeadLetterReprocessing(datasets, database.dataSource(),
                 settings.text("S3_BUCKET"), settings.integer("BATCH_SIZE_FOR_INSERTION")));
+        registry.bind("failedBatches", new FailedBatches(settings.integer("MAX_REDELIVERIES")));
         registry.bind("postgresUpsert", new PostgresUpsertSink(database.dataSource()));
         registry.bind("elasticsearchBulk", new ElasticsearchBulkSink(elasticsearchRestClient,
                 Duration.ofSeconds(settings.integer("ES_BUSY_RETRY_SECONDS")), jobStore::stillWorking));

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * The PostgreSQL, S3 and Elasticsearch this instance works with: the ones the settings name, or embedded
  * ones it starts (Elasticsearch first, as it takes longest) and stops with itself.
  */
-final class Services implements AutoCloseable {
+public final class Services implements AutoCloseable {
 
     static final String DEVELOPMENT_ACCESS_KEY = "dromedary";
     static final String DEVELOPMENT_SECRET_KEY = "dromedary-secret";
@@ -34,6 +34,22 @@ final class Services implements AutoCloseable {
     private DatabaseUrl database;
     private S3Connection s3;
     private String elasticsearchUrl;
+
+    /**
+     * A client of the S3 that the settings name, started by nothing: S3_ENDPOINT, or the embedded S3 of a
+     * Dromedary running on this machine (EMBEDDED_S3_PORT), for commands that read from it.
+     */
+    public static S3Client s3ClientOf(Settings settings) {
+        String endpoint = settings.text("S3_ENDPOINT");
+        String accessKey = settings.text("AWS_ACCESS_KEY_ID");
+        String secretKey = settings.text("AWS_SECRET_ACCESS_KEY");
+        if (endpoint.isEmpty()) {
+            return new S3Connection(URI.create("http://localhost:" + settings.integer("EMBEDDED_S3_PORT")), settings.text("S3_REGION"),
+                    accessKey.isEmpty() ? DEVELOPMENT_ACCESS_KEY : accessKey, secretKey.isEmpty() ? DEVELOPMENT_SECRET_KEY : secretKey).client();
+        }
+        return new S3Connection(endpoint.equalsIgnoreCase("aws") ? null : URI.create(endpoint), settings.text("S3_REGION"),
+                accessKey, secretKey).client();
+    }
 
     /** Where S3 is and how to sign requests to it; {@code endpoint} is null for Amazon S3 itself. */
     record S3Connection(URI endpoint, String region, String accessKey, String secretKey) {

@@ -78,6 +78,8 @@ public final class Bench {
                           boolean configuredServices, Set<String> steps) {
 
         public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs");
+        /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
+        public static final List<String> EXTRA_STEPS = List.of("formats");
 
         public static Options parse(List<String> args) {
             long rows = 1_000_000;
@@ -113,8 +115,9 @@ public final class Bench {
         private static Set<String> steps(String list) {
             Set<String> steps = new LinkedHashSet<>();
             for (String step : list.split(",")) {
-                if (!STEPS.contains(step.trim())) {
-                    throw new IllegalArgumentException("unknown step " + step.trim() + "; the steps are " + String.join(",", STEPS));
+                if (!STEPS.contains(step.trim()) && !EXTRA_STEPS.contains(step.trim())) {
+                    throw new IllegalArgumentException("unknown step " + step.trim() + "; the steps are "
+                            + String.join(",", STEPS) + "," + String.join(",", EXTRA_STEPS));
                 }
                 steps.add(step.trim());
             }
@@ -152,6 +155,9 @@ public final class Bench {
             }
             if (options.steps().contains("jobs")) {
                 results.put("jobs_per_second", jobThroughput());
+            }
+            if (options.steps().contains("formats")) {
+                results.put("formats", formats(data));
             }
         } finally {
             app.close();
@@ -315,6 +321,41 @@ public final class Bench {
         try (var files = Files.list(dir)) {
             return files.sorted().toList();
         }
+    }
+
+    /**
+     * The same rows imported as gzipped CSV, JSON Lines and .xlsx, each against plain CSV imported just
+     * before and just after it (the mean of the two: the machine's speed drifts): rows/s, the ratio to
+     * CSV's, and the peak heap.
+     */
+    private Map<String, Object> formats(Path csv) throws Exception {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("csv.gz", FormatFiles.gzip(csv));
+        files.put("jsonl", FormatFiles.jsonLines(csv));
+        files.put("xlsx", FormatFiles.xlsx(csv));
+        Map<String, Object> byFormat = new LinkedHashMap<>();
+        double before = (double) dromedaryImport(csv).get("import_seconds");
+        out.println();
+        out.printf("%-34s %10s %12s %10s %10s%n", "format (" + options.rows() + " rows)", "seconds", "rows/s", "÷ CSV", "heap MB");
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            Map<String, Object> imported = dromedaryImport(file.getValue());
+            double after = (double) dromedaryImport(csv).get("import_seconds");
+            double baseline = (before + after) / 2;
+            double seconds = (double) imported.get("import_seconds");
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("file_bytes", Files.size(file.getValue()));
+            figures.put("import_seconds", seconds);
+            figures.put("csv_seconds", round(baseline));
+            figures.put("ratio_to_csv", round(seconds / baseline));
+            figures.put("rows_per_second", Math.round(options.rows() / seconds));
+            figures.put("peak_heap_mb", imported.get("peak_heap_mb"));
+            byFormat.put(file.getKey(), figures);
+            out.printf("%-34s %10.1f %12d %10.2f %10s%n", file.getKey() + " (CSV " + round(baseline) + " s)", seconds,
+                    Math.round(options.rows() / seconds), seconds / baseline, imported.get("peak_heap_mb") + " of "
+                            + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            before = after;
+        }
+        return byFormat;
     }
 
     /** A Dromedary import of the file, from an empty table and index: upload, create the job, wait for it. */

@@ -9,10 +9,19 @@ import java.util.Optional;
  * A kind of row that Dromedary imports, as its definition file describes it: the table and the index it
  * lands in, its columns, the column that identifies a row, and the columns whose values are facets.
  * When the key is derived, the CSV has no such column and each row's id comes from its source object
- * and row number, so that importing the same file again writes each row once.
+ * and row number, so that importing the same file again writes each row once. {@code aliases} are other
+ * names a query may use for a column; {@code headerAliases} other names a file's header may give it.
  */
 public record Dataset(String name, String table, String index, String key, boolean keyDerived,
-                      List<Column> columns, List<String> facets, Map<String, String> aliases) {
+                      List<Column> columns, List<String> facets, Map<String, String> aliases,
+                      Map<String, List<String>> headerAliases) {
+
+    /** A name as a file's headers are matched to columns: its letters and digits only, in lower case. */
+    public static String headerKey(String name) {
+        StringBuilder kept = new StringBuilder(name.length());
+        name.toLowerCase(java.util.Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
 
     public Optional<Column> column(String name) {
         return columns.stream().filter(column -> column.name().equals(name)).findFirst();

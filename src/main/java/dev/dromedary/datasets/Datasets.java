@@ -100,9 +100,24 @@ public final class Datasets {
             requireIdentifier(alias.getKey(), where + ", alias");
             aliases.put(alias.getKey(), alias.getValue().asText());
         }
+        Map<String, List<String>> headerAliases = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("header_aliases").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> alias = it.next();
+            if (!alias.getValue().isArray()) {
+                throw new IOException(where + ": header_aliases." + alias.getKey() + " is a list of the names a file's header may give it");
+            }
+            List<String> names = new ArrayList<>();
+            alias.getValue().forEach(each -> names.add(each.asText()));
+            headerAliases.put(alias.getKey(), List.copyOf(names));
+        }
         Dataset dataset = new Dataset(name, identifier(definition, "table", where),
                 indexPrefix + identifier(definition, "index", where),
-                key, derived, List.copyOf(columns), List.copyOf(facets), Map.copyOf(aliases));
+                key, derived, List.copyOf(columns), List.copyOf(facets), Map.copyOf(aliases), Map.copyOf(headerAliases));
+        for (String column : headerAliases.keySet()) {
+            if (dataset.column(column).isEmpty()) {
+                throw new IOException(where + ": header_aliases names '" + column + "', which is not one of its columns");
+            }
+        }
         if (dataset.column(key).filter(c -> c.type() == ColumnType.UUID_VALUE || c.type() == ColumnType.KEYWORD).isEmpty()) {
             throw new IOException(where + ": the key '" + key + "' must be one of its columns, of type uuid or keyword");
         }

@@ -1,5 +1,6 @@
 package dev.dromedary.imports;
 
+import dev.dromedary.rows.RowBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -3,6 +3,8 @@ package dev.dromedary.imports;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.SqlFile;
+import dev.dromedary.rows.RowBatch;
+import dev.dromedary.rows.SourceRow;
 import dev.dromedary.sinks.FacetValues;
 import java.io.IOException;
 import java.io.StringReader;
@@ -56,7 +58,7 @@ public final class DeadLetterReprocessing {
         exchange.setProperty(COUNTS, new long[2]);
 
         List<RowBatch> batches = new ArrayList<>();
-        List<CsvRow> rows = new ArrayList<>();
+        List<SourceRow> rows = new ArrayList<>();
         Map<String, Object> first = null;
         for (Map<String, Object> letter : letters) {
             if (first != null && (!sameSource(first, letter) || rows.size() == batchSize)) {
@@ -66,7 +68,7 @@ public final class DeadLetterReprocessing {
             if (rows.isEmpty()) {
                 first = letter;
             }
-            rows.add(new CsvRow(((Number) letter.get("row_number")).longValue(), parse((String) letter.get("payload"))));
+            rows.add(new SourceRow(((Number) letter.get("row_number")).longValue(), parse((String) letter.get("payload"))));
         }
         if (!rows.isEmpty()) {
             batches.add(batch(first, rows, batches.size() + 1));
@@ -83,7 +85,7 @@ public final class DeadLetterReprocessing {
                 .map(row -> new MapSqlParameterSource().addValue("job", batch.jobUuid())
                         .addValue("rowNumber", row.rowNumber()).addValue("error", row.error()))
                 .toArray(MapSqlParameterSource[]::new));
-        List<Long> landed = batch.source().stream().map(CsvRow::number).filter(number -> !rejected.contains(number)).toList();
+        List<Long> landed = batch.source().stream().map(SourceRow::number).filter(number -> !rejected.contains(number)).toList();
         if (!landed.isEmpty()) {
             jdbc.update(MARK_REPROCESSED, new MapSqlParameterSource()
                     .addValue("job", batch.jobUuid()).addValue("rowNumbers", landed));
@@ -102,7 +104,7 @@ public final class DeadLetterReprocessing {
                 + " still do not fit and wait with their reasons");
     }
 
-    private RowBatch batch(Map<String, Object> letter, List<CsvRow> rows, int number) {
+    private RowBatch batch(Map<String, Object> letter, List<SourceRow> rows, int number) {
         String bucket = Objects.requireNonNullElse((String) letter.get("s3_bucket"), defaultBucket);
         HeaderMapping mapping = HeaderMapping.of(datasets.get((String) letter.get("dataset")),
                 parse((String) letter.get("header")), bucket, (String) letter.get("s3_key"));

@@ -2,21 +2,26 @@ package dev.dromedary.imports;
 
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
+import dev.dromedary.rows.FileText;
+import dev.dromedary.rows.RowBatch;
+import dev.dromedary.rows.SourceRow;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * How a file's header maps to its dataset's columns, and so how its rows become typed values. The source
- * object (bucket and key) gives the ids of rows of a dataset whose key is derived.
+ * How a file's header maps to its dataset's columns, and so how its rows become typed values. A header
+ * name matches a column whose name, or one of whose {@code header_aliases}, is the same once case, spaces and
+ * punctuation are set aside ({@code First Name} is {@code first_name}); a job's {@code column_map} names
+ * columns outright. The source object (bucket and key) gives the ids of rows of a dataset whose key is derived.
  */
 final class HeaderMapping {
 
@@ -24,86 +29,160 @@ final class HeaderMapping {
     static final int MAX_UNKNOWN_COLUMNS = 100;
 
     private final Dataset dataset;
+    /** The header, by position; JSON Lines adds to it as new fields appear. */
     private final List<String> header;
-    private final List<Column> columns;
-    private final List<String> unknownColumns;
+    private final boolean grows;
+    private final List<Column> columns = new CopyOnWriteArrayList<>();
+    private final List<String> unknownColumns = new CopyOnWriteArrayList<>();
+    private final Map<String, Column> byName;
+    private final Map<String, String> columnMap;
+    private final Set<String> nullValues;
     private final String bucket;
     private final String key;
 
-    private HeaderMapping(Dataset dataset, List<String> header, List<Column> columns, List<String> unknownColumns,
-                          String bucket, String key) {
+    private HeaderMapping(Dataset dataset, List<String> header, boolean grows, Map<String, String> columnMap,
+                          Set<String> nullValues, String bucket, String key) {
         this.dataset = dataset;
         this.header = header;
-        this.columns = columns;
-        this.unknownColumns = unknownColumns;
+        this.grows = grows;
+        this.columnMap = columnMap;
+        this.nullValues = nullValues;
         this.bucket = bucket;
         this.key = key;
+        this.byName = new HashMap<>();
+        for (Column column : dataset.columns()) {
+            byName.put(Dataset.headerKey(column.name()), column);
+        }
+        dataset.headerAliases().forEach((column, aliases) ->
+                aliases.forEach(alias -> byName.putIfAbsent(Dataset.headerKey(alias), dataset.column(column).orElseThrow())));
+        columnMap.forEach((from, to) -> {
+            if (dataset.column(to).isEmpty()) {
+                throw new ImportRejected("job_data.column_map maps '" + FileText.quote(from) + "' to '" + FileText.quote(to)
+                        + "', which is no column of " + dataset.name() + closest(to, dataset.columns().stream().map(Column::name).toList()));
+            }
+        });
     }
 
-    /** Maps a header row; one that names no column of the dataset, or lacks its key, is rejected. */
+    /** Maps a header row; one that names no column of the dataset, names one twice, or lacks its key, is rejected. */
     static HeaderMapping of(Dataset dataset, List<String> header, String bucket, String key) {
-        List<Column> columns = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String name : header) {
-            String normalized = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
-            if (!normalized.isEmpty() && !seen.add(normalized)) {
-                throw new ImportRejected("the header names the column '" + FileText.quote(normalized) + "' twice");
-            }
-            Column column = dataset.column(normalized).orElse(null);
-            if (column == null && !normalized.isEmpty() && unknown.size() < MAX_UNKNOWN_COLUMNS) {
-                unknown.add(FileText.quote(name.strip()));
-            }
-            columns.add(column);
+        return of(dataset, header, false, Map.of(), Set.of(), bucket, key);
+    }
+
+    /**
+     * Maps a header that may grow as rows are read (JSON Lines: then a row's key is checked row by row), with
+     * the job's column map and the cells that stand for no value.
+     */
+    static HeaderMapping of(Dataset dataset, List<String> header, boolean grows, Map<String, String> columnMap,
+                            Set<String> nullValues, String bucket, String key) {
+        HeaderMapping mapping = new HeaderMapping(dataset, header, grows, columnMap, nullValues, bucket, key);
+        mapping.mapUpTo(header.size());
+        if (grows) {
+            return mapping;
         }
-        if (seen.isEmpty()) {
+        if (header.stream().allMatch(name -> name == null || name.isBlank())) {
             throw new ImportRejected("the header row is empty");
         }
-        if (columns.stream().allMatch(Objects::isNull)) {
+        if (mapping.columns.stream().allMatch(Objects::isNull)) {
             throw new ImportRejected("no column of the header (" + FileText.quote(String.join(", ", header)) + ") is a column of "
                     + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
         }
-        if (!dataset.keyDerived() && !seen.contains(dataset.key())) {
+        if (!dataset.keyDerived() && !mapping.columns.contains(dataset.keyColumn())) {
             throw new ImportRejected("the header has no '" + dataset.key() + "' column, which identifies each "
-                    + dataset.name() + " row");
+                    + dataset.name() + " row" + closest(dataset.key(), mapping.unknownColumns));
         }
-        return new HeaderMapping(dataset, List.copyOf(header), columns, List.copyOf(unknown), bucket, key);
+        return mapping;
     }
 
     List<String> header() {
-        return header;
+        return List.copyOf(header);
     }
 
     List<String> unknownColumns() {
-        return unknownColumns;
+        return List.copyOf(unknownColumns);
+    }
+
+    /** The dataset's columns that no column of the header maps to (but a derived key). */
+    List<String> missingColumns() {
+        return dataset.columns().stream().filter(column -> !columns.contains(column))
+                .filter(column -> !dataset.keyDerived() || !column.name().equals(dataset.key())).map(Column::name).toList();
+    }
+
+    /** What the job's message says of the unknown columns: each, with the dataset column it is closest to, if any. */
+    String unknownColumnsExplained() {
+        List<String> names = dataset.columns().stream().map(Column::name).toList();
+        return String.join(", ", unknownColumns.stream().map(unknown -> unknown + closest(unknown, names)).toList());
     }
 
     /** Types each row through the dataset; a row that does not fit is rejected with its reason. */
-    RowBatch batch(String jobUuid, int number, List<CsvRow> source) {
+    RowBatch batch(String jobUuid, int number, List<SourceRow> source) {
+        if (grows) {
+            mapUpTo(header.size());
+        }
+        List<String> headerNow = List.copyOf(header);
         Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
         Map<Object, Long> rowOfKey = new HashMap<>();
         List<RowBatch.Rejected> rejected = new ArrayList<>();
-        for (CsvRow row : source) {
+        for (SourceRow row : source) {
             try {
                 Map<String, Object> values = typed(row);
                 Object key = values.get(dataset.key());
                 byKey.put(key, values);
                 rowOfKey.put(key, row.number());
             } catch (IllegalArgumentException e) {
-                rejected.add(new RowBatch.Rejected(row.number(), CsvImport.asCsv(row.values()), e.getMessage()));
+                rejected.add(new RowBatch.Rejected(row.number(), payload(row, headerNow.size()), e.getMessage()));
             }
         }
         List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
-        return new RowBatch(jobUuid, dataset, CsvImport.asCsv(header), number, source, List.copyOf(byKey.values()),
+        return new RowBatch(jobUuid, dataset, FileText.csvLine(headerNow), number, source, List.copyOf(byKey.values()),
                 rowNumbers, rejected);
     }
 
-    private Map<String, Object> typed(CsvRow row) {
+    /** A row as its dead letter holds it: CSV under the header, as wide as the header when the header grows. */
+    private String payload(SourceRow row, int width) {
+        if (!grows || row.unreadable() != null || row.values().size() >= width) {
+            return FileText.csvLine(row.values());
+        }
+        List<String> padded = new ArrayList<>(row.values());
+        while (padded.size() < width) {
+            padded.add(null);
+        }
+        return FileText.csvLine(padded);
+    }
+
+    private synchronized void mapUpTo(int size) {
+        Set<Column> seen = new java.util.HashSet<>();
+        columns.stream().filter(Objects::nonNull).forEach(seen::add);
+        for (int i = columns.size(); i < size; i++) {
+            String name = header.get(i);
+            Column column = name == null ? null : columnOf(name);
+            if (column != null && !seen.add(column)) {
+                throw new ImportRejected("the header names the column '" + column.name() + "' twice (as '"
+                        + FileText.quote(header.get(columns.indexOf(column))) + "' and '" + FileText.quote(name) + "')");
+            }
+            if (column == null && name != null && !Dataset.headerKey(name).isEmpty() && unknownColumns.size() < MAX_UNKNOWN_COLUMNS) {
+                unknownColumns.add(FileText.quote(name.strip()));
+            }
+            columns.add(column);
+        }
+    }
+
+    private Column columnOf(String name) {
+        String mapped = columnMap.get(name);
+        if (mapped == null) {
+            mapped = columnMap.get(name.strip());
+        }
+        if (mapped != null) {
+            return dataset.column(mapped).orElseThrow();
+        }
+        return byName.get(Dataset.headerKey(name));
+    }
+
+    private Map<String, Object> typed(SourceRow row) {
         if (row.unreadable() != null) {
             throw new IllegalArgumentException(row.unreadable());
         }
         List<String> cells = row.values();
-        if (cells.size() != columns.size()) {
+        if (grows ? cells.size() > columns.size() : cells.size() != columns.size()) {
             throw new IllegalArgumentException("the row has " + cells.size() + " values where the header has "
                     + columns.size() + " columns");
         }
@@ -111,7 +190,8 @@ final class HeaderMapping {
         for (int i = 0; i < cells.size(); i++) {
             Column column = columns.get(i);
             String cell = cells.get(i);
-            if (column == null || cell == null || cell.isEmpty() || (dataset.keyDerived() && column.name().equals(dataset.key()))) {
+            if (column == null || cell == null || cell.isEmpty() || nullValues.contains(cell)
+                    || (dataset.keyDerived() && column.name().equals(dataset.key()))) {
                 continue;
             }
             try {
@@ -127,5 +207,39 @@ final class HeaderMapping {
             throw new IllegalArgumentException("the key '" + dataset.key() + "' is empty");
         }
         return values;
+    }
+
+    /** "; did you mean X?" with the name of {@code candidates} nearest to {@code name}, when one is near enough. */
+    static String closest(String name, Collection<String> candidates) {
+        String target = Dataset.headerKey(name);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(target, Dataset.headerKey(candidate));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, target.length() / 3) ? "; did you mean " + best + "?" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

@@ -1,5 +1,9 @@
 package dev.dromedary.imports;
 
+import dev.dromedary.formats.RecordSource;
+import dev.dromedary.formats.UnreadableFile;
+import dev.dromedary.rows.RecordLimits;
+import dev.dromedary.rows.SourceRow;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,20 +13,20 @@ import java.util.NoSuchElementException;
 
 /**
  * A file's records in batches of at most {@code batchRows} records and, but for a single record, at most
- * {@code batchMaxBytes} bytes of the file: a batch of long rows closes early, so that the batches in
+ * {@code batchMaxBytes} bytes of the file (positions apart, for a sheet): a batch of long rows closes early, so that the batches in
  * flight hold a bounded part of the heap whatever the rows. Java rather than the splitter's collate, which
  * counts records only.
  */
-final class RecordBatches implements Iterator<List<CsvRow>>, Closeable {
+final class RecordBatches implements Iterator<List<SourceRow>>, Closeable {
 
-    private final CsvRecordReader reader;
+    private final RecordSource reader;
     private final RecordLimits limits;
     private long previousEnd;
     /** Why the file cannot be read on: thrown once the rows read before it have gone out as a batch. */
-    private ImportRejected unreadable;
+    private UnreadableFile unreadable;
 
     /** Batches of the records of {@code reader}, whose first record starts at byte {@code offset}. */
-    RecordBatches(CsvRecordReader reader, long offset, RecordLimits limits) {
+    RecordBatches(RecordSource reader, long offset, RecordLimits limits) {
         this.reader = reader;
         this.limits = limits;
         this.previousEnd = offset;
@@ -34,28 +38,28 @@ final class RecordBatches implements Iterator<List<CsvRow>>, Closeable {
     }
 
     @Override
-    public List<CsvRow> next() {
+    public List<SourceRow> next() {
         if (unreadable != null) {
             throw unreadable;
         }
         if (!reader.hasNext()) {
             throw new NoSuchElementException();
         }
-        List<CsvRow> batch = new ArrayList<>(Math.min(limits.batchRows(), 1024));
+        List<SourceRow> batch = new ArrayList<>(Math.min(limits.batchRows(), 1024));
         long bytes = 0;
         while (batch.size() < limits.batchRows()) {
             try {
                 if (!reader.hasNext()) {
                     break;
                 }
-            } catch (ImportRejected e) {
+            } catch (UnreadableFile e) {
                 if (batch.isEmpty()) {
                     throw e;
                 }
                 unreadable = e;
                 break;
             }
-            CsvRow row = reader.next();
+            SourceRow row = reader.next();
             bytes += row.end() - previousEnd;
             previousEnd = row.end();
             batch.add(row);

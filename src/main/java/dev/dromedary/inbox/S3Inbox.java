@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.api.ApiError;
 import dev.dromedary.datasets.Datasets;
+import dev.dromedary.formats.FileFormat;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.NewJob;
 import dev.dromedary.jobs.SqlFile;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 inbox: a CSV object (*.csv) put under the inbox prefix becomes one insert_csv_file job, and its object is
+ * The S3 inbox: an object a format reads (*.csv, *.tsv, *.xlsx, *.jsonl, …, perhaps gzipped) put under the inbox prefix becomes one insert_csv_file job, and its object is
  * filed under the processed or failed prefix once the job has ended (an object of another kind at once). Java for what no component does:
  * choosing the dataset from the key, and making the job once per object (key and ETag) across instances,
  * through the jobs table's unique idempotency key.
@@ -40,7 +40,6 @@ public final class S3Inbox {
     private static final String UNFILE = SqlFile.load("sql/inbox/unfile.sql");
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     /** The endings of the files an import reads. */
-    static final List<String> IMPORTABLE = List.of(".csv");
 
     private final JobStore jobs;
     private final S3Client s3;
@@ -82,8 +81,11 @@ public final class S3Inbox {
 
     /** Whether a key names a file the import reads (by its extension). */
     public static boolean isImportable(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return IMPORTABLE.stream().anyMatch(lower::endsWith);
+        return FileFormat.importable(key);
+    }
+
+    private static String importableEndings() {
+        return String.join(", ", FileFormat.allExtensions()) + " (each perhaps followed by .gz)";
     }
 
     /** Makes the import job of a listed object, unless one was made for this key and ETag before. */
@@ -117,7 +119,7 @@ public final class S3Inbox {
     private void fileAsNotImportable(S3Object object) {
         String destination = failedPrefix + object.key().substring(prefix.length());
         String reason = "s3://" + bucket + "/" + object.key() + " is not a file the import reads: its name does not end "
-                + "with " + String.join(" or ", IMPORTABLE) + "\n";
+                + "with " + importableEndings() + "\n";
         s3.copyObject(copy -> copy.sourceBucket(bucket).sourceKey(object.key()).destinationBucket(bucket)
                 .destinationKey(destination));
         s3.putObject(put -> put.bucket(bucket).key(destination + ".reason.txt").contentType("text/plain"),
@@ -157,7 +159,7 @@ public final class S3Inbox {
         if (filename == null || !FILENAME.matcher(filename).matches() || filename.equals(".") || filename.equals("..")
                 || !isImportable(filename)) {
             throw ApiError.badRequest("ERR_INVALID_FILENAME: 'filename' must be 1 to 200 letters, digits, '.', '_' or '-' "
-                    + "(not '.' or '..') ending with " + String.join(" or ", IMPORTABLE));
+                    + "(not '.' or '..') ending with " + importableEndings());
         }
         if (service != null && !datasets.has(service)) {
             throw ApiError.badRequest("ERR_INVALID_SERVICE: '" + service + "' is not a dataset; the datasets are "

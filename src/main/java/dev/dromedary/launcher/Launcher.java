@@ -36,6 +36,10 @@ public final class Launcher {
                                  the dead letters of a running Dromedary (DROMEDARY_URL, default
                                  http://localhost:HTTP_PORT): counts by job and reason, the rows, or a
                                  reprocess_dead_letters job that sends them through the sinks again
+              dataset infer FILE|s3://BUCKET/KEY --name NAME [--rows N] [--force]
+                                 proposes a dataset from a sample (10000 rows) of a CSV, .xlsx or
+                                 .jsonl file: column types, a key, facets; writes datasets/NAME.yaml and
+                                 its migration, says why, and overwrites nothing without --force
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
                     [--jobs N] [--steps copy,bulk,import,export,jobs] [--services configured]
                                  measures an import and an export of N (1000000) generated rows against
@@ -88,6 +92,9 @@ public final class Launcher {
                 out.println("dromedary bench: " + e.getMessage());
                 return 2;
             }
+        }
+        if (args.length > 0 && args[0].equals("dataset")) {
+            return new DatasetCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
         }
         if (args.length > 0 && args[0].equals("dlq")) {
             try {

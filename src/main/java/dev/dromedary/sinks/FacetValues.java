@@ -1,7 +1,7 @@
 package dev.dromedary.sinks;
 
 import dev.dromedary.datasets.Dataset;
-import dev.dromedary.imports.RowBatch;
+import dev.dromedary.rows.RowBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

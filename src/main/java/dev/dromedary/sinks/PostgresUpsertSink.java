@@ -2,7 +2,7 @@ package dev.dromedary.sinks;
 
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
-import dev.dromedary.imports.RowBatch;
+import dev.dromedary.rows.RowBatch;
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,12 +237,27 @@ class ApiHardeningIT {
 
     @Test
     void anUploadNameMustBeAnImportableFileNameAndNothingElse() {
-        for (String name : new String[] {".", "..", "contacts.txt", "contacts", "a\u0001b.csv", "../x.csv", "a/b.csv"}) {
+        for (String name : new String[] {".", "..", "contacts.pdf", "contacts", "contacts.gz", "a\u0001b.csv", "../x.csv", "a/b.csv"}) {
             Response refused = api.send(api.request("/common/upload-url?filename=" + URLEncoder.encode(name, StandardCharsets.UTF_8)).GET());
             assertThat(refused.status()).as(name).isEqualTo(400);
             assertThat(refused.error()).as(name).startsWith("ERR_INVALID_FILENAME");
         }
-        assertThat(api.send(api.request("/common/upload-url?filename=contacts.csv").GET()).status()).isEqualTo(200);
+        for (String name : new String[] {"contacts.csv", "people.tsv", "crm.xlsx", "events.jsonl.gz", "feed.ndjson", "export.txt"}) {
+            assertThat(api.send(api.request("/common/upload-url?filename=" + name).GET()).status()).as(name).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anImportWhoseReadingOptionsCannotBeIsRefusedAtCreateAndWritesNothing() throws Exception {
+        long before = database.queryLong("SELECT count(*) FROM jobs");
+        for (String jobData : List.of("{\"s3_key\": \"a.csv\", \"delimiter\": \"::\"}", "{\"s3_key\": \"a.csv\", \"encoding\": \"ebcdic\"}",
+                "{\"s3_key\": \"a.csv\", \"header\": false}", "{\"s3_key\": \"a.csv\", \"max_error_ratio\": 2}",
+                "{\"s3_key\": \"a.csv\", \"dry_run\": \"yes\"}", "{\"s3_key\": \"a.csv\", \"format\": \"parquet\"}")) {
+            Response refused = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": " + jobData + "}");
+            assertThat(refused.status()).as(jobData).isEqualTo(400);
+            assertThat(refused.error()).as(jobData).startsWith("ERR_INVALID_JOB_DATA: job_data.");
+        }
+        assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(before);
     }
 
     @Test

@@ -37,6 +37,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class InstanceStopsMidImportIT {
 
     private static final String KEY = "stops/contacts-100k.csv";
+    private static final String GZIPPED_KEY = "stops/contacts-100k.csv.gz";
     private static final int ROWS = 50_000;
     private static final List<String> FACETS = List.of("industry", "country", "state", "city", "seniority", "department");
     private static final Duration LONG = Duration.ofMinutes(5);
@@ -62,8 +63,47 @@ class InstanceStopsMidImportIT {
             chars = next;
             rowStarts[i] = bytes;
         }
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         try (var s3 = RealServices.s3Client()) {
             s3.putObject(put -> put.bucket(RealServices.BUCKET).key(KEY), RequestBody.fromString(csv));
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(GZIPPED_KEY), RequestBody.fromBytes(gzipped.toByteArray()));
+        }
+    }
+
+    @Test
+    void aGzippedImportKilledMidwayIsResumedByReadingTheStreamAgainUpToItsCheckpoint() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        int port = RunningDromedary.freePort();
+        Path log = Files.createTempFile(Path.of("target"), "killed-gzip-", ".log");
+        String uuid;
+        long checkpointRow;
+        try (DromedaryProcess first = DromedaryProcess.start(log,
+                DromedaryProcess.on(database, "killed-gzip", port, Map.of("PARALLEL_JOBS", "1")), List.of()).awaitStarted()) {
+            JobsApi api = first.api(port, RunningDromedary.API_KEY);
+            uuid = api.createJob("insert_csv_file", "{\"s3_key\": \"" + GZIPPED_KEY + "\"}");
+            await().atMost(LONG).until(() -> checkpointRow(api.job(uuid)) >= 20_000);
+            assertThat(api.job(uuid).at("/progress/percent").asDouble()).as("of the compressed bytes read").isBetween(1.0, 100.0);
+            first.kill();
+            checkpointRow = database.queryLong("SELECT (checkpoint->>'rows_read')::bigint FROM jobs WHERE uuid = ?::uuid", uuid);
+            assertThat(checkpointRow).isBetween(20_000L, ROWS - 1L);
+        }
+
+        database.update("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?::uuid", uuid);
+        try (RunningDromedary next = RunningDromedary.named("next-gzip", database).start()) {
+            JsonNode job = new ImportFixture(next, database).awaitSettled(uuid);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            JsonNode response = job.get("job_response");
+            assertThat(response.get("resumed_at_row").asLong()).isEqualTo(checkpointRow + 1);
+            assertThat(response.get("resumed_at_text_byte").asLong()).as("the first uncompressed byte of row %s", checkpointRow + 1)
+                    .isEqualTo(rowStarts[(int) checkpointRow]);
+            assertThat(response.get("resumed_by").asText()).contains("a gzip stream cannot be entered in the middle");
+            assertThat(response.get("rows_read").asLong()).isEqualTo(ROWS);
+            assertThat(response.get("rows_imported").asLong()).isEqualTo(ROWS);
+            assertEveryRowOnceEverywhere(database, next);
         }
     }
 

@@ -133,7 +133,8 @@ class BadInputCorpusIT {
 
         assertCompleted(job, 3, 2, 1);
         assertThat(deadLetters(job)).containsExactly(
-                entry(2L, "the row is not valid UTF-8 (in the value at byte 187 of the file)"));
+                entry(2L, "the row is not valid UTF-8 (in the value at byte 187 of the file); if the file is in another "
+                        + "encoding, name it in job_data.encoding (e.g. windows-1252)"));
         assertThat(row(3)).containsEntry("first_name", "Zoë").containsEntry("last_name", "Ångström");
         assertThat(document(3).get("last_name").asText()).isEqualTo("Ångström");
         assertThat(keys()).containsExactly(1, 3);

@@ -3,6 +3,8 @@ package dev.dromedary.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dromedary.rows.RowBatch;
+import dev.dromedary.rows.SourceRow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,14 +74,14 @@ class BatchesInFlightTest {
 
     /** A batch of {@value #ROWS} rows, the first ones holding the given keys, the others keys of their own. */
     private static RowBatch batch(int number, String... keys) {
-        List<CsvRow> source = new ArrayList<>();
+        List<SourceRow> source = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             long row = (long) (number - 1) * ROWS + i + 1;
-            source.add(new CsvRow(row, List.of(), row * 100, null));
+            source.add(new SourceRow(row, List.of(), row * 100, null));
             rows.add(Map.of("id", i < keys.length ? keys[i] : number + "-" + i));
         }
-        return new RowBatch("job", null, "id", number, source, rows, source.stream().map(CsvRow::number).toList(), List.of());
+        return new RowBatch("job", null, "id", number, source, rows, source.stream().map(SourceRow::number).toList(), List.of());
     }
 
     private static void enter(BatchesInFlight batches, RowBatch batch) {

@@ -121,7 +121,7 @@ class S3InboxIT {
         try (S3Client s3 = RealServices.s3Client()) {
             // listed before the CSV: more than a page of keys that are not importable
             for (int i = 0; i < 1_005; i++) {
-                String key = root + "incoming/a-" + String.format("%04d", i) + ".txt";
+                String key = root + "incoming/a-" + String.format("%04d", i) + ".pdf";
                 s3.putObject(put -> put.bucket(RealServices.BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
             }
         }
@@ -135,12 +135,12 @@ class S3InboxIT {
             assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(7);
             assertThat(database.queryLong("SELECT count(*) FROM jobs")).as("no job for what is not importable").isEqualTo(1);
             List<String> failed = objects(root + "failed/");
-            assertThat(failed).hasSize(2 * 1_005).contains(root + "failed/a-1004.txt", root + "failed/a-1004.txt.reason.txt");
+            assertThat(failed).hasSize(2 * 1_005).contains(root + "failed/a-1004.pdf", root + "failed/a-1004.pdf.reason.txt");
             try (S3Client s3 = RealServices.s3Client()) {
-                String reason = s3.getObjectAsBytes(get -> get.bucket(RealServices.BUCKET).key(root + "failed/a-0000.txt.reason.txt"))
+                String reason = s3.getObjectAsBytes(get -> get.bucket(RealServices.BUCKET).key(root + "failed/a-0000.pdf.reason.txt"))
                         .asUtf8String();
-                assertThat(reason).isEqualTo("s3://" + RealServices.BUCKET + "/" + root + "incoming/a-0000.txt is not a file "
-                        + "the import reads: its name does not end with .csv\n");
+                assertThat(reason).isEqualTo("s3://" + RealServices.BUCKET + "/" + root + "incoming/a-0000.pdf is not a file "
+                        + "the import reads: its name does not end with .csv, .tsv, .txt, .xlsx, .jsonl, .ndjson (each perhaps followed by .gz)\n");
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.dromedary.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dromedary.datasets.Datasets;
-import dev.dromedary.imports.RowBatch;
+import dev.dromedary.rows.RowBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.dromedary.imports;
+package dev.dromedary.rows;
 
 /**
  * What one record of a file may hold (MAX_RECORD_BYTES, MAX_COLUMNS), and what one batch of them may
@@ -7,5 +7,5 @@ package dev.dromedary.imports;
 public record RecordLimits(int maxRecordBytes, int maxColumns, int batchRows, long batchMaxBytes) {
 
     /** Limits for tests and tools that read small files. */
-    static final RecordLimits DEFAULT = new RecordLimits(16 * 1024 * 1024, 1000, 500, 32L * 1024 * 1024);
+    public static final RecordLimits DEFAULT = new RecordLimits(16 * 1024 * 1024, 1000, 500, 32L * 1024 * 1024);
 }

@@ -1,4 +1,7 @@
-package dev.dromedary.imports;
+package dev.dromedary.rows;
+
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
 
 /**
  * Text read from a file as it may be kept and shown: PostgreSQL's text holds no NUL, so a NUL is kept as
@@ -7,7 +10,7 @@ package dev.dromedary.imports;
 public final class FileText {
 
     public static final int MAX_QUOTED_CHARS = 200;
-    static final char NUL_AS = '\uFFFD';
+    public static final char NUL_AS = '\uFFFD';
 
     private FileText() {
     }
@@ -26,5 +29,10 @@ public final class FileText {
             return storable(text);
         }
         return storable(text.substring(0, MAX_QUOTED_CHARS)) + "… (" + text.length() + " characters)";
+    }
+
+    /** A row's values as one line of CSV, as a text column can hold it (a dead letter's payload, its header). */
+    public static String csvLine(List<String> values) {
+        return storable(CSVFormat.DEFAULT.format(values.toArray()));
     }
 }

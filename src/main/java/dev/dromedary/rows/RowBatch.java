@@ -1,4 +1,4 @@
-package dev.dromedary.imports;
+package dev.dromedary.rows;
 
 import dev.dromedary.datasets.Dataset;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.Map;
  * rejected with their reasons; {@code header} is the file's header row as CSV, kept with dead letters so
  * that they can be read again.
  */
-public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<CsvRow> source,
+public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<SourceRow> source,
                        List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected) {
 
     /**
@@ -39,9 +39,9 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
 
     /** The file's row of this number as CSV text. */
     private String payload(long rowNumber) {
-        for (CsvRow row : source) {
+        for (SourceRow row : source) {
             if (row.number() == rowNumber) {
-                return CsvImport.asCsv(row.values());
+                return FileText.csvLine(row.values());
             }
         }
         throw new IllegalArgumentException("row " + rowNumber + " is not in batch " + number);

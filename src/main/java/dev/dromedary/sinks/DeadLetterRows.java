@@ -1,5 +1,6 @@
-package dev.dromedary.imports;
+package dev.dromedary.sinks;
 
+import dev.dromedary.rows.RowBatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class DeadLetterRows {
                 .toList();
     }
 
-    static Map<String, Object> row(RowBatch batch, long rowNumber, String payload, String error) {
+    public static Map<String, Object> row(RowBatch batch, long rowNumber, String payload, String error) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("job_uuid", batch.jobUuid());
         row.put("dataset", batch.dataset().name());

@@ -1,62 +1,72 @@
-package dev.dromedary.imports;
+package dev.dromedary.formats;
 
-import java.io.Closeable;
+import dev.dromedary.rows.FileText;
+import dev.dromedary.rows.RecordLimits;
+import dev.dromedary.rows.SourceRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
- * Reads RFC 4180 records straight from the object's bytes, each with the byte offset where the next one
- * starts. Java rather than camel-csv: a checkpoint needs exact byte offsets of record ends, which a parser
- * of decoded characters cannot give, and a row that is not valid UTF-8 must be told apart, not patched.
- * Quotes, commas and line ends are ASCII, so they are found in the bytes without decoding them; a quote
- * inside an unquoted value, or after a closing quote, is kept as it stands.
+ * Reads delimited records (RFC 4180 and its dialects) straight from a stream's bytes, each with the offset
+ * where the next one starts. Java rather than camel-csv: a checkpoint needs exact byte offsets of record
+ * ends, which a parser of decoded characters cannot give, and a row that is not valid UTF-8 must be told
+ * apart, not patched. The delimiter, quote and escape are ASCII and the stream is UTF-8 or a single-byte
+ * encoding (UTF-16 is transcoded before it comes here), so they are found in the bytes without decoding
+ * them; a quote inside an unquoted value, or after a closing quote, is kept as it stands.
  */
-final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
+public final class DelimitedReader extends ReadAhead {
 
-    private static final byte QUOTE = '"';
-    private static final byte COMMA = ',';
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final InputStream in;
     private final RecordLimits limits;
+    private final byte delimiter;
+    private final byte quote;
+    /** The byte that makes the next one a literal, or -1 when a quote is escaped only by doubling it. */
+    private final int escape;
+    private final Charset charset;
+    private final boolean utf8;
     private final byte[] buffer = new byte[64 * 1024];
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8Decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int position;
     private int limit;
-    /** The object offset of {@code buffer[0]}. */
+    /** The stream offset of {@code buffer[0]}. */
     private long bufferOffset;
     private byte[] value = new byte[1024];
     private int valueLength;
     private long number;
-    private CsvRow next;
-    private boolean ended;
     /** Whether the record being read has outgrown the limit: its bytes are then skipped, not kept. */
     private boolean tooLong;
+    private List<String> header = List.of();
 
     /**
-     * Records of {@code in}, which holds the object's bytes from {@code offset} on; the first record read is
+     * Records of {@code in}, which holds the stream's bytes from {@code offset} on; the first record read is
      * numbered {@code firstNumber}. At offset 0 a UTF-8 byte order mark is skipped. A record longer than the
      * limits, in bytes or values, is read to its end but kept only as an excerpt with the reason.
      */
-    CsvRecordReader(InputStream in, long offset, long firstNumber, RecordLimits limits) {
+    public DelimitedReader(InputStream in, long offset, long firstNumber, RecordLimits limits, Dialect dialect) {
         this.in = in;
         this.limits = limits;
+        this.delimiter = (byte) dialect.delimiter().charValue();
+        this.quote = (byte) dialect.quote().charValue();
+        this.escape = dialect.escape() == null || dialect.escape().equals(dialect.quote()) ? -1 : dialect.escape();
+        this.charset = Encodings.transcodedToUtf8(dialect.encoding()) ? StandardCharsets.UTF_8 : Charset.forName(dialect.encoding());
+        this.utf8 = charset.equals(StandardCharsets.UTF_8);
         this.bufferOffset = offset;
         this.number = firstNumber - 1;
         if (offset == 0 && fill(UTF8_BOM.length) && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
@@ -64,23 +74,45 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         }
     }
 
-    @Override
-    public boolean hasNext() {
-        if (next == null && !ended) {
-            next = read();
-            ended = next == null;
+    /**
+     * Skips {@code lines} lines as they stand (a title above the header, say: quotes in them open nothing),
+     * then takes the next record as the header, or {@code columns} when the file has none.
+     */
+    public DelimitedReader readHeader(int lines, List<String> columns) {
+        for (int i = 0; i < lines && fill(1); i++) {
+            while (fill(1) && buffer[position] != LF && buffer[position] != CR) {
+                position++;
+            }
+            if (fill(1)) {
+                endLine();
+            }
         }
-        return next != null;
+        if (columns != null) {
+            header = List.copyOf(columns);
+            number = 0;
+            return this;
+        }
+        if (!hasNext()) {
+            throw new UnreadableFile("the file is empty: it has no header row");
+        }
+        SourceRow row = next();
+        if (row.unreadable() != null) {
+            throw new UnreadableFile("the header " + row.unreadable().substring("the row ".length()));
+        }
+        header = row.values();
+        number = 0;
+        return this;
+    }
+
+    /** Goes on with the header of the checkpoint the import resumes from. */
+    public DelimitedReader withHeader(List<String> header) {
+        this.header = List.copyOf(header);
+        return this;
     }
 
     @Override
-    public CsvRow next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        CsvRow row = next;
-        next = null;
-        return row;
+    public List<String> header() {
+        return header;
     }
 
     @Override
@@ -88,12 +120,13 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         in.close();
     }
 
-    /** The object offset of the next byte to be read. */
-    long offset() {
+    /** The stream offset of the next byte to be read. */
+    public long offset() {
         return bufferOffset + position;
     }
 
-    private CsvRow read() {
+    @Override
+    SourceRow read() {
         skipEmptyLines();
         if (!fill(1)) {
             return null;
@@ -116,26 +149,27 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
             }
             String text = decode();
             if (text == null) {
-                unreadable = "the row is not valid UTF-8 (in the value at byte " + valueStart + " of the file)";
+                unreadable = "the row is not valid UTF-8 (in the value at byte " + valueStart + " of the file); "
+                        + "if the file is in another encoding, name it in job_data.encoding (e.g. windows-1252)";
                 text = new String(value, 0, valueLength, StandardCharsets.UTF_8);
             }
             values.add(text);
         }
         number++;
         if (tooLong) {
-            return new CsvRow(number, List.of(excerpt()), offset(), "the row is " + (offset() - start) + " bytes long; "
+            return new SourceRow(number, List.of(excerpt()), offset(), "the row is " + (offset() - start) + " bytes long; "
                     + "a row holds at most " + limits.maxRecordBytes() + " (MAX_RECORD_BYTES)");
         }
         if (count > limits.maxColumns()) {
-            return new CsvRow(number, List.copyOf(values.subList(0, Math.min(values.size(), 20))), offset(), "the row has " + count
+            return new SourceRow(number, List.copyOf(values.subList(0, Math.min(values.size(), 20))), offset(), "the row has " + count
                     + " values; a row holds at most " + limits.maxColumns() + " (MAX_COLUMNS)");
         }
-        return new CsvRow(number, values, offset(), unreadable);
+        return new SourceRow(number, values, offset(), unreadable);
     }
 
     /** The first characters of a record too long to keep, for its dead letter. */
     private String excerpt() {
-        return FileText.quote(new String(value, 0, Math.min(valueLength, FileText.MAX_QUOTED_CHARS), StandardCharsets.UTF_8));
+        return FileText.quote(new String(value, 0, Math.min(valueLength, FileText.MAX_QUOTED_CHARS), charset));
     }
 
     /** Reads one value into {@link #value}; true when another value of the same record follows. */
@@ -143,13 +177,13 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         if (!tooLong) {
             valueLength = 0;
         }
-        if (fill(1) && buffer[position] == QUOTE) {
+        if (fill(1) && buffer[position] == quote) {
             position++;
             readQuoted(recordStart);
         }
         while (fill(1)) {
             byte b = buffer[position];
-            if (b == COMMA) {
+            if (b == delimiter) {
                 position++;
                 return true;
             }
@@ -157,8 +191,12 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
                 endLine();
                 return false;
             }
+            if (isEscape(b)) {
+                appendEscaped(recordStart);
+                continue;
+            }
             int end = position;
-            while (end < limit && buffer[end] != COMMA && buffer[end] != LF && buffer[end] != CR) {
+            while (end < limit && buffer[end] != delimiter && buffer[end] != LF && buffer[end] != CR && !isEscape(buffer[end])) {
                 end++;
             }
             append(position, end - position, recordStart);
@@ -171,27 +209,44 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         long opened = offset() - 1;
         while (true) {
             if (!fill(1)) {
-                throw new ImportRejected("row " + (number + 1) + " opens a quoted value at byte " + opened
+                throw new UnreadableFile("row " + (number + 1) + " opens a quoted value at byte " + opened
                         + " of the file that is never closed" + (tooLong ? " (the rest of the file, " + (offset() - opened)
                         + " bytes, is inside it)" : ""));
             }
+            if (isEscape(buffer[position])) {
+                appendEscaped(recordStart);
+                continue;
+            }
             int end = position;
-            while (end < limit && buffer[end] != QUOTE) {
+            while (end < limit && buffer[end] != quote && !isEscape(buffer[end])) {
                 end++;
             }
             append(position, end - position, recordStart);
             position = end;
-            if (position == limit) {
+            if (position == limit || isEscape(buffer[position])) {
                 continue;
             }
             position++;
-            if (fill(1) && buffer[position] == QUOTE) {
+            if (fill(1) && buffer[position] == quote) {
                 append(position, 1, recordStart);
                 position++;
             } else {
                 return;
             }
         }
+    }
+
+    /** The escape byte at {@link #position} and the byte after it, kept as that byte. */
+    private void appendEscaped(long recordStart) {
+        position++;
+        if (fill(1)) {
+            append(position, 1, recordStart);
+            position++;
+        }
+    }
+
+    private boolean isEscape(byte b) {
+        return escape >= 0 && b == escape;
     }
 
     private void skipEmptyLines() {
@@ -223,12 +278,15 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         valueLength += length;
     }
 
-    /** The value as text, or null when its bytes are not UTF-8; ASCII, the usual case, is copied as it is. */
+    /** The value as text, or null when its bytes are not UTF-8 in a UTF-8 file; ASCII is copied as it is. */
     private String decode() {
         for (int i = 0; i < valueLength; i++) {
             if (value[i] < 0) {
+                if (!utf8) {
+                    return new String(value, 0, valueLength, charset);
+                }
                 try {
-                    CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(value, 0, valueLength));
+                    CharBuffer chars = utf8Decoder.reset().decode(ByteBuffer.wrap(value, 0, valueLength));
                     return chars.toString();
                 } catch (CharacterCodingException e) {
                     return null;
@@ -238,7 +296,7 @@ final class CsvRecordReader implements Iterator<CsvRow>, Closeable {
         return new String(value, 0, valueLength, StandardCharsets.ISO_8859_1);
     }
 
-    /** Makes at least {@code wanted} unread bytes available unless the object ends first; false at its end. */
+    /** Makes at least {@code wanted} unread bytes available unless the stream ends first; false at its end. */
     private boolean fill(int wanted) {
         if (limit - position >= wanted) {
             return true;

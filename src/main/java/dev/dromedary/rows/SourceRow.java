@@ -1,4 +1,4 @@
-package dev.dromedary.imports;
+package dev.dromedary.rows;
 
 import java.util.List;
 
@@ -8,9 +8,9 @@ import java.util.List;
  * object); {@code unreadable} says why the row cannot be read as it stands (not valid UTF-8, longer than a
  * row may be), and is null when it can.
  */
-public record CsvRow(long number, List<String> values, long end, String unreadable) {
+public record SourceRow(long number, List<String> values, long end, String unreadable) {
 
-    public CsvRow(long number, List<String> values) {
+    public SourceRow(long number, List<String> values) {
         this(number, values, -1, null);
     }
 }

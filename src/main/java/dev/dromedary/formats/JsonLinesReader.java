@@ -1,0 +1,214 @@
+package dev.dromedary.formats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.rows.FileText;
+import dev.dromedary.rows.RecordLimits;
+import dev.dromedary.rows.SourceRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * JSON Lines: one object per line, each with the byte offset where the next line starts. Nested objects
+ * become {@code a.b} paths, an array of plain values one value of its items joined by {@code ;} (a
+ * {@code keywords} column's form), any other array its JSON text. A line that is not a JSON object is a row
+ * that cannot be read, with the reason. The paths are the header, in the order they are first seen.
+ */
+final class JsonLinesReader extends ReadAhead {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte LF = '\n';
+
+    private final InputStream in;
+    private final RecordLimits limits;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private long bufferOffset;
+    private byte[] line = new byte[1024];
+    private int lineLength;
+    private long number;
+    private final List<String> header = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> positions = new ConcurrentHashMap<>();
+
+    JsonLinesReader(InputStream in, long offset, long firstNumber, RecordLimits limits, List<String> knownHeader) {
+        this.in = in;
+        this.limits = limits;
+        this.bufferOffset = offset;
+        this.number = firstNumber - 1;
+        knownHeader.forEach(this::positionOf);
+        if (offset == 0 && fill(3) && (buffer[0] & 0xFF) == 0xEF && (buffer[1] & 0xFF) == 0xBB && (buffer[2] & 0xFF) == 0xBF) {
+            position = 3;
+        }
+    }
+
+    @Override
+    public List<String> header() {
+        return header;
+    }
+
+    @Override
+    public boolean headerGrows() {
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    @Override
+    SourceRow read() {
+        boolean tooLong;
+        long start;
+        do {
+            if (!fill(1)) {
+                return null;
+            }
+            start = bufferOffset + position;
+            tooLong = readLine(start);
+        } while (!tooLong && isBlank());
+        long end = bufferOffset + position;
+        number++;
+        String text = new String(line, 0, Math.min(lineLength, tooLong ? FileText.MAX_QUOTED_CHARS : lineLength), StandardCharsets.UTF_8);
+        if (tooLong) {
+            return new SourceRow(number, List.of(FileText.quote(text)), end, "the line is " + (end - start)
+                    + " bytes long; a row holds at most " + limits.maxRecordBytes() + " (MAX_RECORD_BYTES)");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(line, 0, lineLength);
+        } catch (JsonProcessingException e) {
+            return new SourceRow(number, List.of(FileText.quote(text)), end, "line " + number + " is not JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!node.isObject()) {
+            return new SourceRow(number, List.of(FileText.quote(text)), end, "line " + number + " is a JSON "
+                    + node.getNodeType().name().toLowerCase() + ", not an object");
+        }
+        List<String> values = new ArrayList<>();
+        int[] count = {0};
+        flatten("", node, values, count);
+        if (count[0] > limits.maxColumns()) {
+            return new SourceRow(number, List.of(FileText.quote(text)), end, "the object has " + count[0]
+                    + " values; a row holds at most " + limits.maxColumns() + " (MAX_COLUMNS)");
+        }
+        return new SourceRow(number, values, end, null);
+    }
+
+    private void flatten(String prefix, JsonNode node, List<String> values, int[] count) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String path = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(path + ".", value, values, count);
+                continue;
+            }
+            if (value.isNull() || ++count[0] > limits.maxColumns()) {
+                continue;
+            }
+            int at = positionOf(path);
+            while (values.size() <= at) {
+                values.add(null);
+            }
+            values.set(at, text(value));
+        }
+    }
+
+    private static String text(JsonNode value) {
+        if (!value.isArray()) {
+            return value.asText();
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (item.isContainerNode()) {
+                return value.toString();
+            }
+            if (!item.isNull()) {
+                items.add(item.asText());
+            }
+        }
+        return String.join(";", items);
+    }
+
+    private synchronized int positionOf(String path) {
+        return positions.computeIfAbsent(path, added -> {
+            header.add(added);
+            return header.size() - 1;
+        });
+    }
+
+    private boolean isBlank() {
+        for (int i = 0; i < lineLength; i++) {
+            if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads up to and past the next LF into {@link #line}; true when the line outgrew the limit (then only its start is kept). */
+    private boolean readLine(long start) {
+        lineLength = 0;
+        boolean tooLong = false;
+        while (fill(1)) {
+            int end = position;
+            while (end < limit && buffer[end] != LF) {
+                end++;
+            }
+            int length = end - position;
+            if (bufferOffset + end - start > limits.maxRecordBytes()) {
+                tooLong = true;
+                length = Math.max(0, Math.min(length, FileText.MAX_QUOTED_CHARS * 4 - lineLength));
+            }
+            if (lineLength + length > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+            }
+            System.arraycopy(buffer, position, line, lineLength, length);
+            lineLength += length;
+            position = end;
+            if (end < limit) {
+                position++;
+                break;
+            }
+        }
+        return tooLong;
+    }
+
+    private boolean fill(int wanted) {
+        if (limit - position >= wanted) {
+            return true;
+        }
+        if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            bufferOffset += position;
+            limit -= position;
+            position = 0;
+        }
+        try {
+            while (limit < wanted) {
+                int read = in.read(buffer, limit, buffer.length - limit);
+                if (read < 0) {
+                    return false;
+                }
+                limit += read;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+}
