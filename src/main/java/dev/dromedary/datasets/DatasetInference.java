@@ -212,7 +212,7 @@ public final class DatasetInference {
             allLong = allLong && parses(ColumnType.LONG, value);
             allDate = allDate && !allLong && parses(ColumnType.DATE, value);
             withSemicolon += value.indexOf(';') >= 0 ? 1 : 0;
-            withSpace += value.indexOf(' ') >= 0 ? 1 : 0;
+            withSpace += value.indexOf(' ') >= 0 && value.codePoints().anyMatch(Character::isLetter) ? 1 : 0;
             maxLength = Math.max(maxLength, value.length());
             totalLength += value.length();
             if (distinct.size() < DISTINCT_COUNTED) {
@@ -244,7 +244,7 @@ public final class DatasetInference {
             boolean prose = maxLength > KEYWORD_MAX_LENGTH || (withSpace * 2 > filled && distinctCount * 2 > filled);
             if (prose) {
                 return new ColumnGuess(header, name, ColumnType.TEXT, "words to search in (longest " + maxLength + " characters, "
-                        + withSpace + " with spaces); " + filledSay, filled, distinctCount);
+                        + withSpace + " of them words with spaces); " + filledSay, filled, distinctCount);
             }
             return new ColumnGuess(header, name, ColumnType.KEYWORD, "values matched exactly (longest " + maxLength
                     + " characters); " + filledSay, filled, distinctCount);

@@ -41,11 +41,13 @@ public final class Launcher {
                                  .jsonl file: column types, a key, facets; writes datasets/NAME.yaml and
                                  its migration, says why, and overwrites nothing without --force
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
-                    [--jobs N] [--steps copy,bulk,import,export,jobs] [--services configured]
+                    [--jobs N] [--steps copy,bulk,import,export,jobs,formats] [--services configured]
                                  measures an import and an export of N (1000000) generated rows against
                                  PostgreSQL COPY, Elasticsearch _bulk and a bare scan, and N no-op jobs,
                                  on embedded services under DATA_DIR/bench (or the configured ones, whose
-                                 contact table and index it empties); prints a table, writes JSON there
+                                 contact table and index it empties); prints a table, writes JSON there;
+                                 the step formats (only when named) imports the rows as csv.gz, jsonl
+                                 and xlsx too, each against CSV
               help               this text
 
             Settings come from application.properties; an environment variable of the same name
