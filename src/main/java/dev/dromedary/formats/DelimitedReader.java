@@ -3,9 +3,7 @@ package dev.dromedary.formats;
 import dev.dromedary.rows.FileText;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.rows.SourceRow;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,13 +23,12 @@ import java.util.List;
  * encoding (UTF-16 is transcoded before it comes here), so they are found in the bytes without decoding
  * them; a quote inside an unquoted value, or after a closing quote, is kept as it stands.
  */
-public final class DelimitedReader extends ReadAhead {
+public final class DelimitedReader extends ByteWindow {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final InputStream in;
     private final RecordLimits limits;
     private final byte delimiter;
     private final byte quote;
@@ -39,14 +36,9 @@ public final class DelimitedReader extends ReadAhead {
     private final int escape;
     private final Charset charset;
     private final boolean utf8;
-    private final byte[] buffer = new byte[64 * 1024];
     private final CharsetDecoder utf8Decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private int position;
-    private int limit;
-    /** The stream offset of {@code buffer[0]}. */
-    private long bufferOffset;
     private byte[] value = new byte[1024];
     private int valueLength;
     private long number;
@@ -60,14 +52,13 @@ public final class DelimitedReader extends ReadAhead {
      * limits, in bytes or values, is read to its end but kept only as an excerpt with the reason.
      */
     public DelimitedReader(InputStream in, long offset, long firstNumber, RecordLimits limits, Dialect dialect) {
-        this.in = in;
+        super(in, offset);
         this.limits = limits;
         this.delimiter = (byte) dialect.delimiter().charValue();
         this.quote = (byte) dialect.quote().charValue();
         this.escape = dialect.escape() == null || dialect.escape().equals(dialect.quote()) ? -1 : dialect.escape();
         this.charset = Encodings.transcodedToUtf8(dialect.encoding()) ? StandardCharsets.UTF_8 : Charset.forName(dialect.encoding());
         this.utf8 = charset.equals(StandardCharsets.UTF_8);
-        this.bufferOffset = offset;
         this.number = firstNumber - 1;
         if (offset == 0 && fill(UTF8_BOM.length) && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
             position = UTF8_BOM.length;
@@ -113,16 +104,6 @@ public final class DelimitedReader extends ReadAhead {
     @Override
     public List<String> header() {
         return header;
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
-    }
-
-    /** The stream offset of the next byte to be read. */
-    public long offset() {
-        return bufferOffset + position;
     }
 
     @Override
@@ -294,30 +275,5 @@ public final class DelimitedReader extends ReadAhead {
             }
         }
         return new String(value, 0, valueLength, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Makes at least {@code wanted} unread bytes available unless the stream ends first; false at its end. */
-    private boolean fill(int wanted) {
-        if (limit - position >= wanted) {
-            return true;
-        }
-        if (position > 0) {
-            System.arraycopy(buffer, position, buffer, 0, limit - position);
-            bufferOffset += position;
-            limit -= position;
-            position = 0;
-        }
-        try {
-            while (limit < wanted) {
-                int read = in.read(buffer, limit, buffer.length - limit);
-                if (read < 0) {
-                    return false;
-                }
-                limit += read;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return true;
     }
 }

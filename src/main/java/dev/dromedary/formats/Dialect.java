@@ -44,7 +44,7 @@ public record Dialect(@JsonProperty("format") String format,
         Character delimiter = options.delimiter();
         if (delimiter == null) {
             delimiter = sniffDelimiter(asText(head, length, encoding), options.quote(), options.skipRows(),
-                    key.toLowerCase().replaceFirst("\\.gz$", "").endsWith(".tsv") ? '\t' : ',');
+                    key.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "").endsWith(".tsv") ? '\t' : ',');
         }
         return new Dialect(FileFormat.CSV.formatName(), gzip, encoding, delimiter, options.quote(), options.escape(), null);
     }

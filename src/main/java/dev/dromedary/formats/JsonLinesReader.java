@@ -24,17 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code keywords} column's form), any other array its JSON text. A line that is not a JSON object is a row
  * that cannot be read, with the reason. The paths are the header, in the order they are first seen.
  */
-final class JsonLinesReader extends ReadAhead {
+final class JsonLinesReader extends ByteWindow {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte LF = '\n';
 
-    private final InputStream in;
     private final RecordLimits limits;
-    private final byte[] buffer = new byte[64 * 1024];
-    private int position;
-    private int limit;
-    private long bufferOffset;
     private byte[] line = new byte[1024];
     private int lineLength;
     private long number;
@@ -42,9 +37,8 @@ final class JsonLinesReader extends ReadAhead {
     private final Map<String, Integer> positions = new ConcurrentHashMap<>();
 
     JsonLinesReader(InputStream in, long offset, long firstNumber, RecordLimits limits, List<String> knownHeader) {
-        this.in = in;
+        super(in, offset);
         this.limits = limits;
-        this.bufferOffset = offset;
         this.number = firstNumber - 1;
         knownHeader.forEach(this::positionOf);
         if (offset == 0 && fill(3) && (buffer[0] & 0xFF) == 0xEF && (buffer[1] & 0xFF) == 0xBB && (buffer[2] & 0xFF) == 0xBF) {
@@ -60,11 +54,6 @@ final class JsonLinesReader extends ReadAhead {
     @Override
     public boolean headerGrows() {
         return true;
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 
     @Override
@@ -96,7 +85,7 @@ final class JsonLinesReader extends ReadAhead {
         }
         if (!node.isObject()) {
             return new SourceRow(number, List.of(FileText.quote(text)), end, "line " + number + " is a JSON "
-                    + node.getNodeType().name().toLowerCase() + ", not an object");
+                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not an object");
         }
         List<String> values = new ArrayList<>();
         int[] count = {0};
@@ -186,29 +175,5 @@ final class JsonLinesReader extends ReadAhead {
             }
         }
         return tooLong;
-    }
-
-    private boolean fill(int wanted) {
-        if (limit - position >= wanted) {
-            return true;
-        }
-        if (position > 0) {
-            System.arraycopy(buffer, position, buffer, 0, limit - position);
-            bufferOffset += position;
-            limit -= position;
-            position = 0;
-        }
-        try {
-            while (limit < wanted) {
-                int read = in.read(buffer, limit, buffer.length - limit);
-                if (read < 0) {
-                    return false;
-                }
-                limit += read;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return true;
     }
 }

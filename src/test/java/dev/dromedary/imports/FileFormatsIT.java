@@ -33,6 +33,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The files data teams get, each imported as well as clean CSV: what lands in PostgreSQL (field by field),
  * Elasticsearch and the facets, against the content the test wrote with writers of its own.
  */
+@Order(2)
 @ExtendWith(RealServices.class)
 class FileFormatsIT {
 
