@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dromedary.exports.ExportFailed;
 import dev.dromedary.testing.RouteFiles;
+import dev.dromedary.testing.RouteTest;
 import dev.dromedary.vql.VqlError;
 import java.io.IOException;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * routes/redelivery.camel.yaml: a failing step is tried again with a doubling delay, one that still fails goes
  * to the dead-letter route, and a query that cannot run fails at once.
  */
-class ExportRoutesTest extends CamelTestSupport {
+class ExportRoutesTest extends RouteTest {
 
     private final StubExport export = new StubExport();
 
@@ -61,14 +60,8 @@ class ExportRoutesTest extends CamelTestSupport {
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        Properties settings = new Properties();
-        settings.put("MAX_REDELIVERIES", "3");
-        settings.put("REDELIVERY_DELAY_MS", "40");
-        settings.put("MAX_REDELIVERY_DELAY_MS", "1000");
-        context.getPropertiesComponent().setInitialProperties(settings);
-        return context;
+    protected Map<String, String> settings() {
+        return QUICK_REDELIVERY;
     }
 
     @Override

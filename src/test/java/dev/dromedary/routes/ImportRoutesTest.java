@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dromedary.imports.ImportRejected;
 import dev.dromedary.jobs.JobHandedBack;
 import dev.dromedary.testing.RouteFiles;
+import dev.dromedary.testing.RouteTest;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * routes/insert-csv.camel.yaml's import-object with the import bean and run stubbed, S3 and SQL mocked and
  * the sink pipeline a recording route: which batches reach direct:write-batch, and how the import stops.
  */
-class ImportRoutesTest extends CamelTestSupport {
+class ImportRoutesTest extends RouteTest {
 
     private final StubImport fileImport = new StubImport();
     private final List<Object> written = new CopyOnWriteArrayList<>();
@@ -88,15 +87,8 @@ class ImportRoutesTest extends CamelTestSupport {
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        Properties settings = new Properties();
-        settings.put("MAX_REDELIVERIES", "1");
-        settings.put("REDELIVERY_DELAY_MS", "10");
-        settings.put("MAX_REDELIVERY_DELAY_MS", "100");
-        settings.put("S3_BUCKET", "dromedary");
-        context.getPropertiesComponent().setInitialProperties(settings);
-        return context;
+    protected Map<String, String> settings() {
+        return Map.of("MAX_REDELIVERIES", "1", "REDELIVERY_DELAY_MS", "10", "MAX_REDELIVERY_DELAY_MS", "100", "S3_BUCKET", "dromedary");
     }
 
     @Override

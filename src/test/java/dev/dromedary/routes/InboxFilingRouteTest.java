@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dromedary.testing.RouteFiles;
+import dev.dromedary.testing.RouteTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Header;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -25,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * import's object is copied to its destination and then deleted; one gone already is left alone; one whose copy
  * fails is handed back to be filed at the next poll, and is not deleted.
  */
-class InboxFilingRouteTest extends CamelTestSupport {
+class InboxFilingRouteTest extends RouteTest {
 
     private final StubInbox inbox = new StubInbox();
 
@@ -67,14 +65,8 @@ class InboxFilingRouteTest extends CamelTestSupport {
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        Properties settings = new Properties();
-        settings.put("INBOX_ENABLED", "true");
-        settings.put("INBOX_POLL_SECONDS", "3600");
-        settings.put("S3_BUCKET", "dromedary");
-        context.getPropertiesComponent().setInitialProperties(settings);
-        return context;
+    protected Map<String, String> settings() {
+        return Map.of("INBOX_ENABLED", "true", "INBOX_POLL_SECONDS", "3600", "S3_BUCKET", "dromedary");
     }
 
     @Override

@@ -3,26 +3,25 @@ package dev.dromedary.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dromedary.testing.RouteFiles;
+import dev.dromedary.testing.RouteTest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * routes/retry-runner.camel.yaml with the job store stubbed: the ticker claims once an hour, and the
  * one-second wake-up claims only when a retry is due, whatever the ticker.
  */
-class RetryRunnerRouteTest extends CamelTestSupport {
+class RetryRunnerRouteTest extends RouteTest {
 
     private final StubJobStore jobStore = new StubJobStore();
 
@@ -45,14 +44,8 @@ class RetryRunnerRouteTest extends CamelTestSupport {
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        Properties settings = new Properties();
-        settings.put("RETRY_RUNNER_ENABLED", "true");
-        settings.put("TICKER_INTERVAL_MILLIS", "3600000");
-        settings.put("JOB_IN_QUEUE_SIZE", "10");
-        context.getPropertiesComponent().setInitialProperties(settings);
-        return context;
+    protected Map<String, String> settings() {
+        return Map.of("RETRY_RUNNER_ENABLED", "true", "TICKER_INTERVAL_MILLIS", "3600000", "JOB_IN_QUEUE_SIZE", "10");
     }
 
     @Override

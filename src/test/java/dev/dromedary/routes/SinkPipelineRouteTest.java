@@ -10,20 +10,18 @@ import dev.dromedary.rows.SourceRow;
 import dev.dromedary.sinks.BatchFailed;
 import dev.dromedary.sinks.FailedBatches;
 import dev.dromedary.testing.RouteFiles;
+import dev.dromedary.testing.RouteTest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.Body;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * batch sent to direct:write-batch does to each sink, whatever sent it. Only the routing is under test here;
  * what lands in each real sink is the ITs'.
  */
-class SinkPipelineRouteTest extends CamelTestSupport {
+class SinkPipelineRouteTest extends RouteTest {
 
     private static final Dataset CONTACT = new Dataset("contact", "contacts", "contacts", "uuid", false,
             List.of(new Column("uuid", ColumnType.KEYWORD), new Column("first_name", ColumnType.TEXT)), List.of(), Map.of(), Map.of());
@@ -119,14 +117,8 @@ class SinkPipelineRouteTest extends CamelTestSupport {
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        Properties settings = new Properties();
-        settings.put("MAX_REDELIVERIES", "3");
-        settings.put("REDELIVERY_DELAY_MS", "40");
-        settings.put("MAX_REDELIVERY_DELAY_MS", "1000");
-        context.getPropertiesComponent().setInitialProperties(settings);
-        return context;
+    protected Map<String, String> settings() {
+        return QUICK_REDELIVERY;
     }
 
     @Override
