@@ -18,6 +18,7 @@ import dev.dromedary.sinks.IndexRefresh;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -184,7 +186,12 @@ public final class FileImport {
      */
     public Iterator<List<SourceRow>> batches(Exchange exchange) throws InvalidPayloadException {
         ImportRun run = run(exchange);
-        run.objectRead = new CountedStream(exchange.getMessage().getMandatoryBody(InputStream.class));
+        try {
+            // unbounded: it only counts the object's bytes read, for the progress of a gzipped import
+            run.objectRead = BoundedInputStream.builder().setInputStream(exchange.getMessage().getMandatoryBody(InputStream.class)).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         run.inFlight = new BatchesInFlight(run.dataset.key(), run.batches);
         long firstPosition = 0;
         if (run.resumedFrom != null) {

@@ -4,6 +4,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.formats.Dialect;
 import dev.dromedary.formats.RecordSource;
 import dev.dromedary.rows.RowBatch;
+import org.apache.commons.io.input.BoundedInputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class ImportRun {
     /** How the file is read: told from its first bytes, or the checkpoint's. */
     Dialect dialect;
     /** The object's bytes read so far, before any gunzip: the progress of a file whose positions are not bytes of it. */
-    CountedStream objectRead;
+    BoundedInputStream objectRead;
     /** The batches being written at once, and the committed prefix of them. */
     BatchesInFlight inFlight;
     /** Whether the rows stopped before the object's end because the instance is stopping. */
@@ -158,7 +159,7 @@ public final class ImportRun {
 
     /** The bytes of the object read up to the checkpoint, as its progress shows them. */
     long bytesRead() {
-        return dialect.resumesByRange() || objectRead == null ? checkpointOffset : Math.min(objectRead.count(), bytesTotal);
+        return dialect.resumesByRange() || objectRead == null ? checkpointOffset : Math.min(objectRead.getCount(), bytesTotal);
     }
 
     private void checkBudget() {

@@ -27,6 +27,7 @@ final class DatasetCommand {
 
     static final String USAGE = "Usage: ./dromedary dataset infer FILE|s3://BUCKET/KEY --name NAME [--rows N] [--force]\n"
             + "         [--format csv|xlsx|jsonl] [--delimiter D] [--encoding E] [--sheet S] [--dir DIR]\n";
+    private static final int MAX_SAMPLE_ROWS = 1_000_000;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__(.+)\\.sql");
 
@@ -62,7 +63,13 @@ final class DatasetCommand {
             String value = args.get(++i);
             switch (flag) {
                 case "--name" -> name = value;
-                case "--rows" -> rows = Integer.parseInt(value);
+                case "--rows" -> {
+                    rows = value.matches("\\d{1,7}") ? Integer.parseInt(value) : 0;
+                    if (rows < 1 || rows > MAX_SAMPLE_ROWS) {
+                        out.println("dromedary dataset infer: --rows is a whole number from 1 to " + MAX_SAMPLE_ROWS);
+                        return 2;
+                    }
+                }
                 case "--dir" -> dir = Path.of(value);
                 case "--format", "--delimiter", "--encoding" -> options.put(flag.substring(2), value);
                 case "--sheet" -> options.put("sheet", value);
@@ -91,7 +98,10 @@ final class DatasetCommand {
         DatasetInference.Proposal proposal;
         try (InputStream in = open(source)) {
             proposal = DatasetInference.infer(in, source, name, rows, read);
-        } catch (RuntimeException e) {
+        } catch (java.nio.file.NoSuchFileException e) {
+            out.println("dromedary dataset infer: there is no file " + source);
+            return 1;
+        } catch (IOException | RuntimeException e) {
             out.println("dromedary dataset infer: " + source + ": " + e.getMessage());
             return 1;
         }

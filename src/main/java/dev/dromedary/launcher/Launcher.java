@@ -96,7 +96,12 @@ public final class Launcher {
             }
         }
         if (args.length > 0 && args[0].equals("dataset")) {
-            return new DatasetCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
+            try {
+                return new DatasetCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
+            } catch (IOException e) {
+                out.println("dromedary dataset: " + e.getMessage());
+                return 1;
+            }
         }
         if (args.length > 0 && args[0].equals("dlq")) {
             try {

@@ -252,7 +252,12 @@ class ApiHardeningIT {
         long before = database.queryLong("SELECT count(*) FROM jobs");
         for (String jobData : List.of("{\"s3_key\": \"a.csv\", \"delimiter\": \"::\"}", "{\"s3_key\": \"a.csv\", \"encoding\": \"ebcdic\"}",
                 "{\"s3_key\": \"a.csv\", \"header\": false}", "{\"s3_key\": \"a.csv\", \"max_error_ratio\": 2}",
-                "{\"s3_key\": \"a.csv\", \"dry_run\": \"yes\"}", "{\"s3_key\": \"a.csv\", \"format\": \"parquet\"}")) {
+                "{\"s3_key\": \"a.csv\", \"dry_run\": \"yes\"}", "{\"s3_key\": \"a.csv\", \"format\": \"parquet\"}",
+                "{\"s3_key\": \"a.csv\", \"skip_rows\": 99999}", "{\"s3_key\": \"a.csv\", \"max_errors\": -1}",
+                "{\"s3_key\": \"a.csv\", \"column_map\": {\"Mail\": 5}}", "{\"s3_key\": \"a.csv\", \"quote\": 7}",
+                "{\"s3_key\": \"a.csv\", \"null_values\": [" + "\"x\",".repeat(100) + "\"x\"]}",
+                "{\"s3_key\": \"a.csv\", \"null_values\": [\"" + "n".repeat(201) + "\"]}",
+                "{\"s3_key\": \"a.csv\", \"header\": false, \"columns\": [1, 2]}")) {
             Response refused = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": " + jobData + "}");
             assertThat(refused.status()).as(jobData).isEqualTo(400);
             assertThat(refused.error()).as(jobData).startsWith("ERR_INVALID_JOB_DATA: job_data.");

@@ -78,4 +78,26 @@ class LauncherTest {
         assertThat(new Launcher(new PrintStream(new ByteArrayOutputStream()), out).run(command)).isZero();
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
+
+    @Test
+    void datasetInferRefusesWhatItCannotReadWithAReasonAndWritesNothing() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("infer-refusals");
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a.csv"), "id,name\n1,x\n");
+        String[][] refused = {
+                {"2", "--rows is a whole number from 1 to 1000000", "dataset", "infer", file.toString(), "--name", "a", "--rows", "many", "--dir", dir.toString()},
+                {"2", "--rows is a whole number from 1 to 1000000", "dataset", "infer", file.toString(), "--name", "a", "--rows", "0", "--dir", dir.toString()},
+                {"2", "--name is the dataset's name", "dataset", "infer", file.toString(), "--name", "../etc", "--dir", dir.toString()},
+                {"2", "--encoding is auto, utf-8", "dataset", "infer", file.toString(), "--name", "a", "--encoding", "ebcdic", "--dir", dir.toString()},
+                {"1", "there is no file " + dir.resolve("missing.csv"), "dataset", "infer", dir.resolve("missing.csv").toString(), "--name", "a", "--dir", dir.toString()},
+                {"1", "is not s3://BUCKET/KEY", "dataset", "infer", "s3://bucket-only", "--name", "a", "--dir", dir.toString()}};
+        for (String[] each : refused) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String[] args = java.util.Arrays.copyOfRange(each, 2, each.length);
+            assertThat(new Launcher(new PrintStream(out)).run(args)).as(String.join(" ", args)).isEqualTo(Integer.parseInt(each[0]));
+            assertThat(out.toString()).as(String.join(" ", args)).contains(each[1]);
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(path -> path.getFileName().toString()).toList()).containsExactly("a.csv");
+        }
+    }
 }
