@@ -62,6 +62,8 @@ public final class Bench {
 
     private static final String KEY = "bench-key";
     private static final int FORMAT_ROUNDS = 3;
+    /** How long the bench waits for one job: far longer than an import of 5,000,000 rows takes here (309 s). */
+    private static final java.time.Duration JOB_DEADLINE = java.time.Duration.ofMinutes(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
@@ -492,7 +494,11 @@ public final class Bench {
                 .header("X-API-Key", KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString()).body());
         String uuid = created.path("uuid").asText();
-        while (true) {
+        if (uuid.isEmpty()) {
+            throw new IllegalStateException("the job was not created: " + created);
+        }
+        long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
             JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/" + uuid))
                     .header("X-API-Key", KEY).GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("data");
             String status = job.path("status").asText();
@@ -501,6 +507,7 @@ public final class Bench {
             }
             Thread.sleep(250);
         }
+        throw new IllegalStateException("job " + uuid + " did not finish within " + JOB_DEADLINE.toMinutes() + " minutes");
     }
 
     private static void requireCompleted(JsonNode job) {
