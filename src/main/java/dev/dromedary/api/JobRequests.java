@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.imports.ImportOptions;
 import dev.dromedary.jobs.AllowedBuckets;
+import dev.dromedary.jobs.JobControls;
+import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobQuery;
+import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.NewJob;
@@ -38,7 +41,12 @@ public final class JobRequests {
             + "use 0 for no retries or a positive number for retry attempts";
 
     private static final List<String> CREATE_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval",
-            "idempotency_key");
+            "idempotency_key", "priority", "queue", "timeout_seconds", "depends_on");
+    private static final List<String> BATCH_ITEM_FIELDS = List.of("job_type", "job_data", "retry_count", "retry_interval",
+            "priority", "queue", "timeout_seconds", "depends_on", "ref");
+    static final int MAX_PRIORITY = 1_000_000;
+    static final int MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
+    private static final int MAX_REF_LENGTH = 100;
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final List<String> LIST_FIELDS = List.of("job_type", "status", "s3_key", "limit");
     private static final int DEFAULT_LIMIT = 25;
@@ -56,8 +64,10 @@ public final class JobRequests {
     private final int maxBodyBytes;
     private final int defaultRetryInterval;
     private final AllowedBuckets buckets;
+    private final JobQueues queues;
 
-    public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets) {
+    public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
+                       JobQueues queues) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
         this.json = new ObjectMapper(factory)
@@ -67,13 +77,74 @@ public final class JobRequests {
         this.maxBodyBytes = maxBodyBytes;
         this.defaultRetryInterval = defaultRetryInterval;
         this.buckets = buckets;
+        this.queues = queues;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
     public NewJob newJob(Exchange exchange) {
         ObjectNode request = object(exchange, true);
         rejectUnknownFields(request, CREATE_FIELDS);
+        NewJob job = job(request, "");
+        for (String dependency : job.controls().dependsOn()) {
+            if (!isUuid(dependency)) {
+                throw ApiError.badRequest("ERR_INVALID_DEPENDENCY: depends_on holds '" + dependency + "', which is not "
+                        + "a job or batch uuid");
+            }
+        }
+        return job;
+    }
 
+    /**
+     * The body of {@code POST /common/jobs/batch}: {@code {"jobs": [...]}}, each a create body without an
+     * idempotency key, with an optional {@code ref} by which the batch's other jobs name it in depends_on.
+     */
+    public List<JobStore.BatchItem> batch(Exchange exchange) {
+        ObjectNode request = object(exchange, true);
+        rejectUnknownFields(request, List.of("jobs"));
+        JsonNode jobs = request.get("jobs");
+        if (jobs == null || !jobs.isArray() || jobs.isEmpty() || jobs.size() > JobStore.MAX_BATCH_JOBS) {
+            throw ApiError.badRequest("ERR_INVALID_BATCH: 'jobs' must be an array of 1 to " + JobStore.MAX_BATCH_JOBS
+                    + " job bodies, as POST /common/jobs/create takes them");
+        }
+        List<JobStore.BatchItem> items = new java.util.ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            String where = "jobs[" + i + "]: ";
+            JsonNode item = jobs.get(i);
+            if (!item.isObject()) {
+                throw ApiError.badRequest("ERR_INVALID_BATCH: " + where + "each job must be a JSON object");
+            }
+            for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!BATCH_ITEM_FIELDS.contains(name)) {
+                    throw ApiError.badRequest("ERR_UNKNOWN_FIELD: " + where + "'" + name + "' is not a field of a batch's job"
+                            + (name.equals("idempotency_key") ? " (a batch is created once, all or none)" : "")
+                            + "; the fields are " + String.join(", ", BATCH_ITEM_FIELDS));
+                }
+            }
+            JsonNode ref = item.get("ref");
+            if (!isAbsent(ref) && (!ref.isTextual() || ref.asText().isBlank() || ref.asText().length() > MAX_REF_LENGTH)) {
+                throw ApiError.badRequest("ERR_INVALID_BATCH: " + where + "'ref' must be a string of 1 to " + MAX_REF_LENGTH
+                        + " characters");
+            }
+            items.add(new JobStore.BatchItem(isAbsent(ref) ? null : ref.asText(), job((ObjectNode) item, where)));
+        }
+        return items;
+    }
+
+    /** A job of a create or batch body; {@code where} names it in errors ("" for a create body). */
+    private NewJob job(ObjectNode request, String where) {
+        try {
+            return readJob(request);
+        } catch (ApiError e) {
+            if (where.isEmpty()) {
+                throw e;
+            }
+            int colon = e.getMessage().indexOf(": ");
+            throw new ApiError(e.getStatus(), e.getMessage().substring(0, colon + 2) + where + e.getMessage().substring(colon + 2));
+        }
+    }
+
+    private NewJob readJob(ObjectNode request) {
         JsonNode jobType = request.get("job_type");
         if (isAbsent(jobType) || (jobType.isTextual() && jobType.asText().isBlank())) {
             throw ApiError.badRequest(MISSING_JOB_TYPE);
@@ -130,7 +201,54 @@ public final class JobRequests {
             }
         }
         return new NewJob(jobType.asText(), (ObjectNode) jobData, retryCount, retryInterval,
-                isAbsent(idempotencyKey) ? null : idempotencyKey.asText());
+                isAbsent(idempotencyKey) ? null : idempotencyKey.asText(), controls(request));
+    }
+
+    /** priority, queue, timeout_seconds and depends_on of a create body. */
+    private JobControls controls(ObjectNode request) {
+        JsonNode priority = request.get("priority");
+        if (!isAbsent(priority) && (!priority.isIntegralNumber() || !priority.canConvertToInt()
+                || Math.abs(priority.intValue()) > MAX_PRIORITY)) {
+            throw ApiError.badRequest("ERR_INVALID_PRIORITY: 'priority' must be an integer from -" + MAX_PRIORITY + " to "
+                    + MAX_PRIORITY + " (higher runs first; 0 by default)");
+        }
+        JsonNode queue = request.get("queue");
+        if (!isAbsent(queue) && !(queue.isTextual() && queues.exists(queue.asText()))) {
+            throw ApiError.badRequest("ERR_UNKNOWN_QUEUE: " + (queue.isTextual() ? "'" + queue.asText() + "'" : queue)
+                    + " is not a queue; the queues (QUEUES) are " + String.join(", ", queues.names()));
+        }
+        JsonNode timeout = request.get("timeout_seconds");
+        if (!isAbsent(timeout) && (!timeout.isIntegralNumber() || !timeout.canConvertToInt() || timeout.intValue() < 1
+                || timeout.intValue() > MAX_TIMEOUT_SECONDS)) {
+            throw ApiError.badRequest("ERR_INVALID_TIMEOUT: 'timeout_seconds' must be an integer from 1 to "
+                    + MAX_TIMEOUT_SECONDS + " (30 days)");
+        }
+        JsonNode dependsOn = request.get("depends_on");
+        List<String> dependencies = new java.util.ArrayList<>();
+        if (!isAbsent(dependsOn)) {
+            if (!dependsOn.isArray() || dependsOn.size() > JobStore.MAX_BATCH_JOBS) {
+                throw ApiError.badRequest("ERR_INVALID_DEPENDENCY: 'depends_on' must be an array of at most "
+                        + JobStore.MAX_BATCH_JOBS + " job or batch uuids");
+            }
+            for (JsonNode dependency : dependsOn) {
+                if (!dependency.isTextual() || dependency.asText().isBlank() || dependency.asText().length() > MAX_REF_LENGTH) {
+                    throw ApiError.badRequest("ERR_INVALID_DEPENDENCY: depends_on holds " + dependency
+                            + ", which is not a job or batch uuid");
+                }
+                dependencies.add(dependency.asText());
+            }
+        }
+        return new JobControls(isAbsent(priority) ? 0 : priority.intValue(),
+                isAbsent(queue) ? JobControls.DEFAULT_QUEUE : queue.asText(),
+                isAbsent(timeout) ? null : timeout.intValue(), dependencies);
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            return text.length() == 36 && UUID.fromString(text) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The body of {@code POST /common/jobs}; an empty body lists the newest jobs of every type and status. */

@@ -1,5 +1,6 @@
 package dev.dromedary.api;
 
+import dev.dromedary.jobs.InvalidDependency;
 import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.JobStore;
@@ -31,6 +32,35 @@ public final class JobResponses {
         body.put("success", true);
         body.put("uuid", created.job().uuid().toString());
         return body;
+    }
+
+    /** 201 with the batch uuid and the uuids of its jobs, in the order of the request. */
+    public Map<String, Object> batchCreated(@Body JobStore.Batch batch, Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", "Batch of " + batch.jobs().size() + " jobs created successfully");
+        body.put("success", true);
+        body.put("batch_uuid", batch.uuid().toString());
+        body.put("uuids", batch.jobs().stream().map(job -> job.uuid().toString()).toList());
+        return body;
+    }
+
+    /** A batch's state and its jobs' counts by status. */
+    public Map<String, Object> batch(@Body UUID uuid) {
+        JobStore.BatchCounts counts = store.batch(uuid).orElseThrow(() ->
+                ApiError.notFound("ERR_BATCH_NOT_FOUND: no batch has the uuid " + uuid));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("uuid", uuid.toString());
+        view.put("state", counts.state());
+        view.put("jobs", counts.total());
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (JobStatus status : JobStatus.values()) {
+            byStatus.put(status.wireName(), counts.byStatus().getOrDefault(status.wireName(), 0L));
+        }
+        view.put("by_status", byStatus);
+        view.put("failed_for_good", counts.failedForGood());
+        view.put("created_at", timestamp(counts.createdAt()));
+        return data(view);
     }
 
     /** Dead letters as the SQL returned them, one map per row. */
@@ -81,7 +111,7 @@ public final class JobResponses {
     }
 
     public Map<String, Object> error(@ExchangeException Exception exception) {
-        return errorBody(exception instanceof ApiError
+        return errorBody(exception instanceof ApiError || exception instanceof InvalidDependency
                 ? exception.getMessage()
                 : "ERR_INTERNAL: the request could not be completed; the server log says why");
     }
@@ -126,6 +156,12 @@ public final class JobResponses {
         view.put("claimed_by", job.claimedBy());
         view.put("started_at", timestamp(job.startedAt()));
         view.put("completed_at", timestamp(job.completedAt()));
+        view.put("priority", job.priority());
+        view.put("queue", job.queue());
+        view.put("timeout_seconds", job.timeoutSeconds());
+        view.put("depends_on", job.dependsOn().stream().map(UUID::toString).toList());
+        view.put("waiting_on", job.waitingOn());
+        view.put("batch_uuid", job.batchUuid() == null ? null : job.batchUuid().toString());
         Job.Progress progress = job.progress();
         Map<String, Object> progressView = new LinkedHashMap<>();
         progressView.put("rows_read", progress.rowsRead());

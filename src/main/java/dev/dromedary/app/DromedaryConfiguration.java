@@ -13,6 +13,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.db.Database;
+import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.Ports;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.FileImport;
@@ -23,6 +24,8 @@ import dev.dromedary.inbox.S3Inbox;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobExecution;
+import dev.dromedary.jobs.JobAnnouncements;
+import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.RetryBackoff;
@@ -41,10 +44,18 @@ import io.vertx.ext.web.Router;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -143,7 +154,18 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 database.dataSource());
         registry.bind("jobMetrics", metrics);
         jobStore.timeClaims(metrics::claimTook);
-        metrics.queueDepth("first_time", () -> queueDepth(context, "first-time-worker"));
+        jobStore.defaultTimeouts(jobType -> defaultTimeout(settings, jobType));
+        JobQueues queues = JobQueues.of(settings.list("QUEUES"), settings.integer("PARALLEL_JOBS"), settings.list("RUN_QUEUES"));
+        registry.bind("jobQueues", queues);
+        List<BlockingQueue<Exchange>> claimedJobs = new ArrayList<>();
+        for (String queue : queues.runHere()) {
+            // the claimed jobs of a queue wait in priority order, so a job claimed later may still run first
+            PriorityBlockingQueue<Exchange> claimed = new PriorityBlockingQueue<>(64,
+                    Comparator.comparing(exchange -> exchange.getMessage().getBody(Job.class), JobStore.CLAIM_ORDER));
+            registry.bind("jobQueue-" + queue, claimed);
+            claimedJobs.add(claimed);
+        }
+        metrics.queueDepth("first_time", () -> claimedJobs.stream().mapToInt(BlockingQueue::size).sum());
         metrics.queueDepth("retry", () -> queueDepth(context, "retry-worker"));
         registry.bind("postgresqlHealth", new ServiceHealthCheck("postgresql", () -> {
             try (Connection connection = database.dataSource().getConnection()) {
@@ -157,6 +179,18 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("elasticsearchHealth", new ServiceHealthCheck("elasticsearch", () ->
                 "cluster " + elasticsearch.cluster().health().status().jsonValue()));
         JobExecution jobExecution = new JobExecution(jobStore, backoff, json, metrics);
+        int maxJobs = settings.integer("MAX_JOBS");
+        if (maxJobs > 0) {
+            AtomicInteger ended = new AtomicInteger();
+            jobExecution.onEnded(() -> {
+                if (ended.incrementAndGet() == maxJobs) {
+                    LOG.info("MAX_JOBS: {} jobs ran here; stopping", maxJobs);
+                    jobExecution.stop();
+                    Thread stopper = new Thread(() -> context.stop(), "max-jobs-stop");
+                    stopper.start();
+                }
+            });
+        }
         AllowedBuckets buckets = new AllowedBuckets(settings.list("S3_ALLOWED_BUCKETS"));
         registry.bind("fileImport", new FileImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"), buckets,
@@ -181,7 +215,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets));
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues));
         registry.bind("jobResponses", new JobResponses(jobStore));
         RequestGuard requestGuard = null;
         ApiKeys apiKeys = servesHttp || !settings.list("API_KEYS").isEmpty() ? new ApiKeys(apiKeys(settings, dataDir)) : null;
@@ -212,6 +246,10 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             stopWithContext(context, "Quartz scheduler", scheduler::shutdown);
         }
         Scheduler clustered = scheduler;
+        boolean firstTime = settings.bool("FIRST_TIME_RUNNER_ENABLED");
+        boolean retries = settings.bool("RETRY_RUNNER_ENABLED");
+        DatabaseUrl databaseUrl = services.database();
+        JobAnnouncements[] announcements = {null};
         RequestGuard guard = requestGuard;
         int serverPort = settings.integer("HTTP_PORT");
         int managementPort = settings.integer("MANAGEMENT_PORT");
@@ -228,6 +266,26 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 addScheduleRoutes(started, schedules, jobTypes);
+                if (firstTime) {
+                    addQueueRoutes(started, queues);
+                }
+                if (firstTime || retries) {
+                    ProducerTemplate announce = started.createProducerTemplate();
+                    announcements[0] = new JobAnnouncements(
+                            () -> DriverManager.getConnection(databaseUrl.jdbcUrl(), databaseUrl.user(), databaseUrl.password()),
+                            queue -> {
+                                if (firstTime) {
+                                    announce.sendBody("direct:jobs-announced", queue);
+                                }
+                            },
+                            jobStore::retryDueAt,
+                            () -> {
+                                if (firstTime) {
+                                    queues.runHere().forEach(queue -> announce.sendBody("direct:jobs-announced", queue));
+                                }
+                            });
+                    announcements[0].start();
+                }
             }
         });
 
@@ -240,6 +298,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     jobExecution.stop();
+                    if (announcements[0] != null) {
+                        announcements[0].close();
+                    }
                     if (clustered != null) {
                         clustered.standby();
                     }
@@ -272,6 +333,30 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             TemplatedRouteBuilder.builder(context, "one-off-schedule").routeId("schedule-" + schedule.name())
                     .parameters(Schedules.templateParameters(schedule)).add();
         }
+    }
+
+    /** A claimer and the workers per queue this instance runs, from the templates of routes/job-runner.camel.yaml. */
+    private static void addQueueRoutes(CamelContext context, JobQueues queues) throws Exception {
+        for (String queue : queues.runHere()) {
+            TemplatedRouteBuilder.builder(context, "queue-claimer").routeId("claim-" + queue)
+                    .parameter("queue", queue).add();
+            TemplatedRouteBuilder.builder(context, "queue-workers").routeId("workers-" + queue)
+                    .parameter("queue", queue).parameter("workers", queues.workers(queue)).add();
+        }
+    }
+
+    /** JOB_TIMEOUT_SECONDS_<TYPE>, e.g. JOB_TIMEOUT_SECONDS_INSERT_CSV_FILE; null when unset. */
+    private static Integer defaultTimeout(Settings settings, String jobType) {
+        String name = "JOB_TIMEOUT_SECONDS_" + jobType.toUpperCase(java.util.Locale.ROOT);
+        String value = settings.text(name);
+        if (value.isEmpty()) {
+            return null;
+        }
+        int seconds = settings.integer(name);
+        if (seconds < 1) {
+            throw new IllegalArgumentException("the setting " + name + " must be a positive number of seconds");
+        }
+        return seconds;
     }
 
     private static VertxPlatformHttpRouter router(CamelContext context, int port) {

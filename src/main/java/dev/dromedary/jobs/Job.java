@@ -2,9 +2,13 @@ package dev.dromedary.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
-/** One row of the {@code jobs} table; {@code checkpoint} is null unless the job can resume part way. */
+/**
+ * One row of the {@code jobs} table; {@code checkpoint} is null unless the job can resume part way;
+ * {@code waitingOn} counts the jobs of {@code dependsOn} that have not completed yet.
+ */
 public record Job(
         long id,
         UUID uuid,
@@ -24,7 +28,13 @@ public record Job(
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        int priority,
+        String queue,
+        Integer timeoutSeconds,
+        List<UUID> dependsOn,
+        int waitingOn,
+        UUID batchUuid) {
 
     /** How far a running job has got; {@code bytesTotal} is null until the job knows its input's size. */
     public record Progress(long rowsRead, long rowsWritten, long rowsFailed, long bytesRead, Long bytesTotal) {

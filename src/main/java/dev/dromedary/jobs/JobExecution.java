@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
@@ -38,6 +39,9 @@ public final class JobExecution {
     private final ObjectMapper json;
     private final Outcomes outcomes;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** The worker thread of each run (uuid/attempt) that is running here, for a timeout to interrupt. */
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private Runnable onEnded = () -> { };
 
     /** What this instance's jobs came to, for its metrics. */
     public interface Outcomes {
@@ -67,6 +71,59 @@ public final class JobExecution {
         return stopping.get();
     }
 
+    /** Runs after every job this instance ran to its end here (completed or failed), for --max-jobs. */
+    public void onEnded(Runnable hook) {
+        this.onEnded = hook;
+    }
+
+    /**
+     * Fails the runs of this instance that are past their timeout_seconds with ERR_JOB_TIMEOUT (the retry
+     * policy applies): a run that records progress (imports, exports) stops at its next checkpoint, since that
+     * write is fenced out; a run that records none is interrupted.
+     */
+    public void enforceTimeouts() {
+        for (Job overdue : store.overdueHere()) {
+            Long delay = backoff.delaySeconds(overdue);
+            ObjectNode response = json.createObjectNode();
+            response.putArray("runtime_errors").add("ERR_JOB_TIMEOUT: the job ran longer than its timeout_seconds ("
+                    + overdue.timeoutSeconds() + " s) and was stopped on attempt " + overdue.attempts());
+            response.put("messages", delay == null
+                    ? "Job timed out on attempt " + overdue.attempts() + "; no retries left"
+                    : "Job timed out on attempt " + overdue.attempts() + "; retrying in " + delay + " s");
+            boolean recordsProgress = store.recordsProgress(overdue);
+            if (record(overdue, store.fail(overdue, response, delay), "timed out")) {
+                outcomes.failed(overdue.jobType());
+                LOG.warn("Job {} ({}) ran past its timeout of {} s", overdue.uuid(), overdue.jobType(), overdue.timeoutSeconds());
+                if (!recordsProgress) {
+                    interrupt(overdue);
+                }
+            }
+        }
+    }
+
+    private void interrupt(Job job) {
+        synchronized (workers) {
+            Thread worker = workers.get(run(job));
+            if (worker != null) {
+                worker.interrupt();
+            }
+        }
+    }
+
+    private void ended(Job job) {
+        synchronized (workers) {
+            if (workers.remove(run(job)) == Thread.currentThread()) {
+                // an interrupt meant for this run must not reach the next job of this worker
+                Thread.interrupted();
+            }
+        }
+        onEnded.run();
+    }
+
+    private static String run(Job job) {
+        return job.uuid() + "/" + job.attempts();
+    }
+
     /** Takes a claimed job from the body and marks it running; header {@value #STARTED} says whether it may run. */
     public void begin(Exchange exchange) throws InvalidPayloadException {
         Job claimed = exchange.getMessage().getMandatoryBody(Job.class);
@@ -83,6 +140,7 @@ public final class JobExecution {
             return;
         }
         Job job = running.get();
+        workers.put(run(job), Thread.currentThread());
         exchange.setProperty(RUNNING_JOB, job);
         exchange.getMessage().setHeader(JOB_UUID, job.uuid().toString());
         exchange.getMessage().setHeader(JOB_TYPE, job.jobType());
@@ -107,6 +165,7 @@ public final class JobExecution {
         if (record(job, store.complete(job, response), "completed")) {
             outcomes.completed(job.jobType());
         }
+        ended(job);
     }
 
     public void fail(Exchange exchange) {
@@ -115,6 +174,9 @@ public final class JobExecution {
         JobHandedBack handedBack = ObjectHelper.getException(JobHandedBack.class, cause);
         if (handedBack != null) {
             handBack(job, "Handed back " + handedBack.getMessage() + " as instance " + store.owner() + " stopped");
+            synchronized (workers) {
+                workers.remove(run(job));
+            }
             return;
         }
         String error = describe(cause);
@@ -128,6 +190,7 @@ public final class JobExecution {
             outcomes.failed(job.jobType());
             LOG.warn("Job {} ({}) failed: {}", job.uuid(), job.jobType(), error, cause);
         }
+        ended(job);
     }
 
     /** Gives a running job back for any instance to go on with, saying why in its response. */

@@ -9,21 +9,35 @@ import static dev.dromedary.jobs.JobStatus.RETRY_IN_QUEUED;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The jobs table. Every status change is checked against {@link JobTransitions} and written with the
@@ -50,6 +64,10 @@ public final class JobStore {
     private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
     private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
     private static final String NEXT_RETRY_DUE = SqlFile.load("sql/jobs/next-retry-due.sql");
+    private static final String OVERDUE_HERE = SqlFile.load("sql/jobs/overdue-here.sql");
+    private static final String DEPENDENCIES = SqlFile.load("sql/jobs/dependencies.sql");
+    private static final String BATCH_COUNTS = SqlFile.load("sql/jobs/batch-counts.sql");
+    public static final int MAX_BATCH_JOBS = 1000;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -57,7 +75,9 @@ public final class JobStore {
     private final LiveRuns runs = new LiveRuns();
     private final DueRetries dueRetries = new DueRetries();
     private final RowMapper<Job> rows;
+    private final TransactionTemplate transactions;
     private BiConsumer<String, Duration> claimTimes = (runner, took) -> { };
+    private Function<String, Integer> defaultTimeouts = jobType -> null;
 
     /** {@code owner} is this instance's id, written as the claim owner of the jobs it takes. */
     public JobStore(DataSource dataSource, ObjectMapper json, String owner) {
@@ -65,6 +85,12 @@ public final class JobStore {
         this.json = json;
         this.owner = owner;
         this.rows = this::job;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** The timeout_seconds of a job created without one, by job type (null: none). */
+    public void defaultTimeouts(Function<String, Integer> byJobType) {
+        this.defaultTimeouts = byJobType;
     }
 
     /** Tells {@code listener} how long each claim statement took, by runner (first_time or retry). */
@@ -76,19 +102,183 @@ public final class JobStore {
         return owner;
     }
 
-    /** Creates the job, or returns the job created before with the same idempotency key (see {@link Created}). */
+    /**
+     * Creates the job, or returns the job created before with the same idempotency key (see {@link Created});
+     * {@link InvalidDependency} when it depends on a job or batch that does not exist or can no longer complete.
+     */
     public Created create(NewJob job) {
+        return transactions.execute(status -> insert(job, resolveDependencies(job.controls().dependsOn(), Map.of()), null));
+    }
+
+    /**
+     * Creates the jobs of a batch in one transaction, all or none, with one batch uuid; a job may depend on
+     * another of the batch by its ref. Refs that form a cycle or name nothing are an {@link InvalidDependency}.
+     */
+    public Batch createBatch(List<BatchItem> items) {
+        if (items.isEmpty() || items.size() > MAX_BATCH_JOBS) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_JOBS + " jobs");
+        }
+        List<BatchItem> ordered = dependenciesFirst(items);
+        UUID batch = UUID.randomUUID();
+        return transactions.execute(status -> {
+            Map<String, UUID> byRef = new HashMap<>();
+            List<Job> created = new ArrayList<>();
+            for (BatchItem item : ordered) {
+                Job job = insert(item.job(), resolveDependencies(item.job().controls().dependsOn(), byRef), batch).job();
+                if (item.ref() != null) {
+                    byRef.put(item.ref(), job.uuid());
+                }
+                created.add(job);
+            }
+            created.sort(Comparator.comparing(Job::id));
+            return new Batch(batch, created);
+        });
+    }
+
+    /** One job of a batch request: {@code ref} (may be null) is how the batch's other jobs name it in depends_on. */
+    public record BatchItem(String ref, NewJob job) {
+    }
+
+    /** The jobs a batch request created, in the order of the request. */
+    public record Batch(UUID uuid, List<Job> jobs) {
+    }
+
+    /** A batch's jobs by status; empty when no job has this batch uuid. */
+    public Optional<BatchCounts> batch(UUID uuid) {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        long[] failedForGood = {0};
+        OffsetDateTime[] created = {null};
+        jdbc.query(BATCH_COUNTS, new MapSqlParameterSource("batch", uuid), row -> {
+            byStatus.put(row.getString("status"), row.getLong("jobs"));
+            failedForGood[0] += row.getLong("failed_for_good");
+            OffsetDateTime at = row.getObject("created_at", OffsetDateTime.class);
+            if (created[0] == null || at.isBefore(created[0])) {
+                created[0] = at;
+            }
+        });
+        if (byStatus.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BatchCounts(uuid, byStatus, failedForGood[0], created[0]));
+    }
+
+    /** What {@code GET /common/batches/{uuid}} answers: counts by status, and the state they come to. */
+    public record BatchCounts(UUID uuid, Map<String, Long> byStatus, long failedForGood, OffsetDateTime createdAt) {
+
+        public long total() {
+            return byStatus.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** completed when every job has; failed when one failed for good or was cancelled; open before any started. */
+        public String state() {
+            long completed = byStatus.getOrDefault(JobStatus.COMPLETED.wireName(), 0L);
+            if (completed == total()) {
+                return "completed";
+            }
+            if (failedForGood > 0 || byStatus.getOrDefault(CANCELLED.wireName(), 0L) > 0) {
+                return "failed";
+            }
+            long waiting = byStatus.getOrDefault(OPEN.wireName(), 0L) + byStatus.getOrDefault(IN_QUEUE.wireName(), 0L);
+            return waiting == total() ? "open" : "running";
+        }
+    }
+
+    private Created insert(NewJob job, List<UUID> dependsOn, UUID batch) {
+        Integer timeout = job.controls().timeoutSeconds() != null ? job.controls().timeoutSeconds()
+                : defaultTimeouts.apply(job.jobType());
         MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue("jobType", job.jobType())
                 .addValue("data", toJson(job.data()))
                 .addValue("retryCount", job.retryCount())
                 .addValue("retryInterval", job.retryInterval())
-                .addValue("idempotencyKey", job.idempotencyKey());
+                .addValue("idempotencyKey", job.idempotencyKey())
+                .addValue("priority", job.controls().priority())
+                .addValue("queue", job.controls().queue())
+                .addValue("timeoutSeconds", timeout)
+                .addValue("dependsOn", uuidArray(dependsOn))
+                .addValue("batchUuid", batch == null ? null : batch.toString());
         List<Job> inserted = jdbc.query(INSERT, parameters, rows);
         if (!inserted.isEmpty()) {
             return new Created(inserted.get(0), true);
         }
         return new Created(jdbc.queryForObject(FIND_BY_IDEMPOTENCY_KEY, parameters, rows), false);
+    }
+
+    /**
+     * The job uuids that {@code dependsOn} names (a batch uuid stands for its jobs; a ref for the job of this
+     * batch request made under it), each one that can still complete.
+     */
+    private List<UUID> resolveDependencies(List<String> dependsOn, Map<String, UUID> byRef) {
+        if (dependsOn.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> named = new LinkedHashSet<>();
+        for (String dependency : dependsOn) {
+            UUID ref = byRef.get(dependency);
+            if (ref != null) {
+                named.add(ref);
+            } else {
+                try {
+                    named.add(UUID.fromString(dependency));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidDependency("'" + dependency + "' is neither a job or batch uuid nor the ref of "
+                            + "another job of this batch");
+                }
+            }
+        }
+        Set<UUID> found = new HashSet<>();
+        Set<UUID> jobs = new LinkedHashSet<>();
+        jdbc.query(DEPENDENCIES, new MapSqlParameterSource("uuids", uuidArray(named)), row -> {
+            UUID uuid = row.getObject("uuid", UUID.class);
+            UUID batch = row.getObject("batch_uuid", UUID.class);
+            found.add(named.contains(uuid) ? uuid : batch);
+            JobStatus status = JobStatus.fromWireName(row.getString("status")).orElseThrow();
+            if (status == CANCELLED || (status == FAILED && row.getObject("run_after") == null)) {
+                throw new InvalidDependency("job " + uuid + " (" + row.getString("job_type") + ") is "
+                        + (status == CANCELLED ? "cancelled" : "failed with no retries left")
+                        + ", so a job that depends on it could never run");
+            }
+            jobs.add(uuid);
+        });
+        named.removeAll(found);
+        if (!named.isEmpty()) {
+            throw new InvalidDependency("no job or batch has the uuid " + named.iterator().next());
+        }
+        if (jobs.size() > MAX_BATCH_JOBS) {
+            throw new InvalidDependency("a job depends on at most " + MAX_BATCH_JOBS + " jobs; these name " + jobs.size());
+        }
+        return List.copyOf(jobs);
+    }
+
+    /** The batch's items with every ref a job names before it (Kahn's algorithm); a cycle is refused. */
+    private static List<BatchItem> dependenciesFirst(List<BatchItem> items) {
+        Map<String, BatchItem> byRef = new LinkedHashMap<>();
+        for (BatchItem item : items) {
+            if (item.ref() != null && byRef.put(item.ref(), item) != null) {
+                throw new InvalidDependency("two jobs of the batch have the ref '" + item.ref() + "'");
+            }
+        }
+        List<BatchItem> ordered = new ArrayList<>();
+        Set<BatchItem> placed = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (ordered.size() < items.size()) {
+            int before = ordered.size();
+            for (BatchItem item : items) {
+                if (!placed.contains(item) && item.job().controls().dependsOn().stream()
+                        .map(byRef::get).allMatch(ref -> ref == null || placed.contains(ref))) {
+                    ordered.add(item);
+                    placed.add(item);
+                }
+            }
+            if (ordered.size() == before) {
+                List<String> cycle = items.stream().filter(item -> !placed.contains(item)).map(BatchItem::ref).toList();
+                throw new InvalidDependency("the jobs " + cycle + " of the batch depend on each other in a cycle, so none could run");
+            }
+        }
+        return ordered;
+    }
+
+    private static String uuidArray(Collection<UUID> uuids) {
+        return uuids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
 
     /** A job that a create request names: {@code isNew} is false when its idempotency key had made it already. */
@@ -109,11 +299,11 @@ public final class JobStore {
     }
 
     /**
-     * Takes open jobs, oldest first, and marks them in_queue for this instance: as many as bring the jobs it
-     * holds in_queue up to {@code queueSize}.
+     * Takes claimable open jobs of {@code queue}, highest priority and then oldest first, and marks them
+     * in_queue for this instance: as many as bring the jobs of the queue it holds in_queue up to {@code queueSize}.
      */
-    public List<Job> claimOpen(int queueSize) {
-        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, queueSize);
+    public List<Job> claimOpen(String queue, int queueSize) {
+        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, queueSize, queue);
     }
 
     /**
@@ -121,7 +311,7 @@ public final class JobStore {
      * as many as bring the jobs it holds retry_in_queued up to {@code queueSize}.
      */
     public List<Job> claimDueRetries(int queueSize) {
-        return claim(CLAIM_DUE_RETRIES, FAILED, RETRY_IN_QUEUED, queueSize);
+        return claim(CLAIM_DUE_RETRIES, FAILED, RETRY_IN_QUEUED, queueSize, null);
     }
 
     /**
@@ -187,6 +377,11 @@ public final class JobStore {
                 .addValue("rowsFailed", rowsFailed)
                 .addValue("bytesRead", bytesRead)
                 .addValue("bytesTotal", bytesTotal)) == 1;
+    }
+
+    /** Whether this run of the job has recorded progress (so it stops by itself once the job is not its own). */
+    public boolean recordsProgress(Job running) {
+        return runs.hasProgressed(running.uuid(), running.attempts());
     }
 
     /** A run of this job waits on a service that is slow (a busy cluster), not stuck: it stays alive. */
@@ -271,16 +466,32 @@ public final class JobStore {
         return job;
     }
 
-    private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize) {
+    private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize, String queue) {
         JobTransitions.require(from, to);
         long start = System.nanoTime();
         List<Job> claimed = jdbc.query(sql, new MapSqlParameterSource()
                 .addValue("from", from.wireName())
                 .addValue("to", to.wireName())
                 .addValue("owner", owner)
+                .addValue("queue", queue)
                 .addValue("queueSize", queueSize), rows);
         claimTimes.accept(from == OPEN ? "first_time" : "retry", Duration.ofNanos(System.nanoTime() - start));
-        return claimed.stream().sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id)).toList();
+        return claimed.stream().sorted(CLAIM_ORDER).toList();
+    }
+
+    /** The order in which claimed jobs are run: highest priority first, then oldest. */
+    public static final Comparator<Job> CLAIM_ORDER = Comparator.comparing(Job::priority, Comparator.reverseOrder())
+            .thenComparing(Job::createdAt).thenComparing(Job::id);
+
+    /** The runs of this instance past their timeout_seconds. */
+    public List<Job> overdueHere() {
+        return jdbc.query(OVERDUE_HERE, new MapSqlParameterSource().addValue("owner", owner)
+                .addValue("running", JobStatus.RUNNING), rows);
+    }
+
+    /** A notification said a failed job is due at {@code at}: the retry wake-up claims it then. */
+    public void retryDueAt(Instant at) {
+        dueRetries.dueAt(at);
     }
 
     private int transitionAllOwned(JobStatus from, JobStatus to) {
@@ -326,7 +537,20 @@ public final class JobStore {
                 rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("completed_at", OffsetDateTime.class),
                 rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getInt("priority"),
+                rs.getString("queue"),
+                rs.getObject("timeout_seconds", Integer.class),
+                uuids(rs.getArray("depends_on")),
+                rs.getInt("waiting_on"),
+                rs.getObject("batch_uuid", UUID.class));
+    }
+
+    private static List<UUID> uuids(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        return List.of((UUID[]) array.getArray());
     }
 
     private JsonNode readJson(String text) {

@@ -32,6 +32,11 @@ final class LiveRuns {
         lastProgress.replaceAll((run, at) -> run.startsWith(prefix) && at != NEVER ? now : at);
     }
 
+    boolean hasProgressed(UUID uuid, int attempt) {
+        Long at = lastProgress.get(run(uuid, attempt));
+        return at != null && at != NEVER;
+    }
+
     void ended(Job job) {
         lastProgress.remove(run(job.uuid(), job.attempts()));
     }

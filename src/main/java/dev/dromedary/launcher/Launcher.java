@@ -25,10 +25,17 @@ public final class Launcher {
               serve              the HTTP API and both job runners (the default)
               dev                as serve, and a route file changed in ROUTES_DIR is reloaded within
                                  seconds (one that does not parse is reported, the running routes stay)
-              jobs first_time    the first-time runner only (no HTTP, inbox or schedules): claims open
-                                 jobs, PARALLEL_JOBS workers
-              jobs retry         the retry runner only (no HTTP, inbox or schedules): claims failed
+              jobs first_time [--queue Q[,Q]] [--max-jobs N] [--interval S]
+                                 the first-time runner only (no HTTP, inbox or schedules): claims open
+                                 jobs the moment they are created, per queue (QUEUES) with its workers;
+                                 --queue runs only those queues, --max-jobs stops after N jobs ran,
+                                 --interval polls every S seconds besides (TICKER_INTERVAL_SECONDS)
+              jobs retry [--max-jobs N] [--interval S]
+                                 the retry runner only (no HTTP, inbox or schedules): claims failed
                                  jobs that are due, one worker
+              status [--watch]   what a running Dromedary (DROMEDARY_URL) is doing: jobs by status and
+                                 queue, running jobs with progress, the oldest waiting job, dead letters,
+                                 instances alive; --watch redraws it every 2 seconds
               sample DATASET [--rows N] [--seed S]
                                  writes a CSV of N (1000) made-up contact or company rows to standard
                                  output, the same for the same seed (42)
@@ -166,12 +173,41 @@ public final class Launcher {
             overrides.putAll(DEV);
             return overrides;
         }
-        if (args.equals(List.of("jobs", "first_time"))) {
+        if (args.size() < 2 || !args.get(0).equals("jobs") || args.size() % 2 != 0) {
+            return null;
+        }
+        if (args.get(1).equals("first_time")) {
             overrides.put("RETRY_RUNNER_ENABLED", "false");
-        } else if (args.equals(List.of("jobs", "retry"))) {
+        } else if (args.get(1).equals("retry")) {
             overrides.put("FIRST_TIME_RUNNER_ENABLED", "false");
         } else {
             return null;
+        }
+        for (int i = 2; i < args.size(); i += 2) {
+            String value = args.get(i + 1);
+            switch (args.get(i)) {
+                case "--queue" -> {
+                    if (!args.get(1).equals("first_time") || !value.matches("[a-z0-9][a-z0-9_-]*(,[a-z0-9][a-z0-9_-]*)*")) {
+                        return null;
+                    }
+                    overrides.put("RUN_QUEUES", value);
+                }
+                case "--max-jobs" -> {
+                    if (!value.matches("[1-9][0-9]{0,8}")) {
+                        return null;
+                    }
+                    overrides.put("MAX_JOBS", value);
+                }
+                case "--interval" -> {
+                    if (!value.matches("[0-9]{1,6}(\\.[0-9]{1,3})?") || Double.parseDouble(value) <= 0) {
+                        return null;
+                    }
+                    overrides.put("TICKER_INTERVAL_SECONDS", value);
+                }
+                default -> {
+                    return null;
+                }
+            }
         }
         // a runner process serves no HTTP, so that several of them can run on one machine, and leaves the inbox
         // and the schedules to the instances that serve the API

@@ -35,7 +35,7 @@ class DeadInstanceIT {
                 .start()) {
             JobStore ghost = new JobStore(database.dataSource(), JSON, "ghost");
             orphan = ghost.create(new NewJob("test_succeed", JSON.createObjectNode().put("name", "Lazarus"), 0, 30, null)).job();
-            Job claimed = ghost.claimOpen(1).get(0);
+            Job claimed = ghost.claimOpen("default", 1).get(0);
             assertThat(ghost.start(claimed)).isPresent();
         }
         database.update("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' WHERE uuid = ?", orphan.uuid());

@@ -164,7 +164,7 @@ class JobStoreIT {
 
     /** Claims the one open job, {@code wanted}, for {@code store}. */
     private static Job claimOne(JobStore store, Job wanted) {
-        List<Job> claimed = store.claimOpen(1000);
+        List<Job> claimed = store.claimOpen("default", 1000);
         assertThat(claimed).extracting(Job::uuid).containsExactly(wanted.uuid());
         assertThat(claimed.get(0).status()).isEqualTo(JobStatus.IN_QUEUE);
         return claimed.get(0);

@@ -28,6 +28,6 @@ class RetryBackoffTest {
     private static Job failedJob(int attempts, int retryCount, int retryInterval) {
         return new Job(1, java.util.UUID.randomUUID(), "noop", null, JobStatus.PROCESSING, null, retryCount,
                 retryInterval, null, attempts, null, "me", null, new Job.Progress(0, 0, 0, 0, null), null,
-                null, null, null, null);
+                null, null, null, null, 0, "default", null, java.util.List.of(), 0, null);
     }
 }
