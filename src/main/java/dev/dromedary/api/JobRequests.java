@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dromedary.events.JobEventFeed;
+import dev.dromedary.events.NotifyUrls;
 import dev.dromedary.imports.ImportOptions;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobControls;
@@ -50,6 +52,7 @@ public final class JobRequests {
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final List<String> LIST_FIELDS = List.of("job_type", "status", "s3_key", "limit");
     private static final int DEFAULT_LIMIT = 25;
+    private static final int DEFAULT_EVENT_LIMIT = 100;
     private static final int DEFAULT_DEAD_LETTER_LIMIT = 100;
     private static final int MAX_DEAD_LETTER_LIMIT = 1000;
     private static final int MAX_REPROCESS_LIMIT = 10_000;
@@ -65,9 +68,10 @@ public final class JobRequests {
     private final int defaultRetryInterval;
     private final AllowedBuckets buckets;
     private final JobQueues queues;
+    private final NotifyUrls notifyUrls;
 
     public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
-                       JobQueues queues) {
+                       JobQueues queues, NotifyUrls notifyUrls) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
         this.json = new ObjectMapper(factory)
@@ -78,6 +82,7 @@ public final class JobRequests {
         this.defaultRetryInterval = defaultRetryInterval;
         this.buckets = buckets;
         this.queues = queues;
+        this.notifyUrls = notifyUrls;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
@@ -175,6 +180,11 @@ public final class JobRequests {
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("ERR_INVALID_JOB_DATA: " + e.getMessage());
             }
+        }
+        JsonNode notifyUrl = jobData.get("notify_url");
+        if (notifyUrl != null && !notifyUrl.isNull() && !(notifyUrl.isTextual() && notifyUrls.allows(notifyUrl.asText()))) {
+            throw ApiError.badRequest("ERR_NOTIFY_URL_NOT_ALLOWED: " + notifyUrls.refusal(notifyUrl.isTextual()
+                    ? notifyUrl.asText() : notifyUrl.toString()));
         }
         JsonNode bucket = jobData.get("s3_bucket");
         if (bucket != null && !bucket.isNull() && !(bucket.isTextual() && buckets.allows(bucket.asText()))) {
@@ -346,6 +356,37 @@ public final class JobRequests {
             throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_REPROCESS_LIMIT);
         }
         return new NewJob("reprocess_dead_letters", request, 0, defaultRetryInterval, null);
+    }
+
+    /** The query of {@code GET /common/jobs/events}: {@code after} (an event id, 0 by default) and {@code limit}. */
+    public EventQuery eventQuery(@Header("after") String after, @Header("limit") String limit) {
+        long afterId = 0;
+        if (after != null) {
+            try {
+                afterId = Long.parseLong(after);
+            } catch (NumberFormatException e) {
+                afterId = -1;
+            }
+            if (afterId < 0) {
+                throw ApiError.badRequest("ERR_INVALID_AFTER: 'after' must be the event_id of an event (a whole number), or 0");
+            }
+        }
+        int rows = DEFAULT_EVENT_LIMIT;
+        if (limit != null) {
+            try {
+                rows = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                rows = -1;
+            }
+            if (rows < 1 || rows > JobEventFeed.MAX_PAGE) {
+                throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + JobEventFeed.MAX_PAGE);
+            }
+        }
+        return new EventQuery(afterId, rows);
+    }
+
+    /** Which events {@code GET /common/jobs/events} answers. */
+    public record EventQuery(long after, int limit) {
     }
 
     /** The {@code {uuid}} of a job's path. */

@@ -1,5 +1,6 @@
 package dev.dromedary.api;
 
+import dev.dromedary.events.JobEventFeed;
 import dev.dromedary.jobs.InvalidDependency;
 import dev.dromedary.jobs.Job;
 import dev.dromedary.jobs.JobStatus;
@@ -18,9 +19,22 @@ import org.apache.camel.ExchangeException;
 public final class JobResponses {
 
     private final JobStore store;
+    private final JobEventFeed events;
 
-    public JobResponses(JobStore store) {
+    public JobResponses(JobStore store, JobEventFeed events) {
         this.store = store;
+        this.events = events;
+    }
+
+    /** The events after {@code after}, oldest first, and the id to ask after next. */
+    public Map<String, Object> events(@Body JobRequests.EventQuery query) {
+        List<Map<String, Object>> page = events.after(query.after(), query.limit());
+        if (page == null) {
+            throw ApiError.notFound("ERR_EVENT_NOT_FOUND: no event has the id " + query.after());
+        }
+        Map<String, Object> body = data(page);
+        body.put("next_after", page.isEmpty() ? query.after() : page.get(page.size() - 1).get("event_id"));
+        return body;
     }
 
     /** 201 for a new job; 200 and the existing job's uuid when its idempotency key had created it before. */

@@ -15,6 +15,8 @@ import dev.dromedary.datasets.Datasets;
 import dev.dromedary.db.Database;
 import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.Ports;
+import dev.dromedary.events.JobEventFeed;
+import dev.dromedary.events.NotifyUrls;
 import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.DeadLetterReprocessing;
@@ -214,9 +216,12 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
+        NotifyUrls notifyUrls = new NotifyUrls(settings.list("JOB_WEBHOOK_ALLOWED"));
+        JobEventFeed jobEvents = new JobEventFeed(database.dataSource(), notifyUrls, settings.text("JOB_WEBHOOK_SECRET"));
+        registry.bind("jobEvents", jobEvents);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues));
-        registry.bind("jobResponses", new JobResponses(jobStore));
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues, notifyUrls));
+        registry.bind("jobResponses", new JobResponses(jobStore, jobEvents));
         RequestGuard requestGuard = null;
         ApiKeys apiKeys = servesHttp || !settings.list("API_KEYS").isEmpty() ? new ApiKeys(apiKeys(settings, dataDir)) : null;
         if (servesHttp) {

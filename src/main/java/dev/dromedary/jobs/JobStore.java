@@ -122,16 +122,15 @@ public final class JobStore {
         UUID batch = UUID.randomUUID();
         return transactions.execute(status -> {
             Map<String, UUID> byRef = new HashMap<>();
-            List<Job> created = new ArrayList<>();
+            Map<BatchItem, Job> created = new IdentityHashMap<>();
             for (BatchItem item : ordered) {
                 Job job = insert(item.job(), resolveDependencies(item.job().controls().dependsOn(), byRef), batch).job();
                 if (item.ref() != null) {
                     byRef.put(item.ref(), job.uuid());
                 }
-                created.add(job);
+                created.put(item, job);
             }
-            created.sort(Comparator.comparing(Job::id));
-            return new Batch(batch, created);
+            return new Batch(batch, items.stream().map(created::get).toList());
         });
     }
 

@@ -13,6 +13,8 @@ import org.apache.camel.Route;
 public final class JobTypes {
 
     private static final Pattern JOB_ROUTE = Pattern.compile("direct://job-([a-z0-9_]+)");
+    /** direct:job-event is where job events go (routes/job-events.camel.yaml), not a job type. */
+    private static final String NOT_A_JOB_TYPE = "event";
 
     private final CamelContext context;
 
@@ -26,6 +28,7 @@ public final class JobTypes {
                 .map(endpoint -> JOB_ROUTE.matcher(endpoint.getEndpointUri()))
                 .filter(Matcher::matches)
                 .map(matcher -> matcher.group(1))
+                .filter(name -> !name.equals(NOT_A_JOB_TYPE))
                 .sorted()
                 .toList();
     }

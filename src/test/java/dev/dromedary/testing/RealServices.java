@@ -137,6 +137,20 @@ public final class RealServices implements BeforeAllCallback {
             }
         }
 
+        /** The first column of every row a query returns, as text, in the query's order. */
+        public java.util.List<String> queryStrings(String sql, Object... parameters) throws SQLException {
+            try (Connection connection = dataSource().getConnection();
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                ResultSet result = statement.executeQuery();
+                java.util.List<String> values = new java.util.ArrayList<>();
+                while (result.next()) {
+                    values.add(result.getString(1));
+                }
+                return values;
+            }
+        }
+
         private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);

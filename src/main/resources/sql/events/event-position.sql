@@ -1,0 +1,1 @@
+SELECT tx::text FROM job_transitions WHERE id = :id
