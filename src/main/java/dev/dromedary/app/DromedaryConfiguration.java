@@ -270,7 +270,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
-                addScheduleRoutes(started, schedules, jobTypes);
+                addScheduleRoutes(started, schedules, jobTypes, queues);
                 if (firstTime) {
                     addQueueRoutes(started, queues);
                 }
@@ -324,11 +324,17 @@ public final class DromedaryConfiguration implements CamelConfiguration {
     }
 
     /** A route per schedule, from the templates of routes/schedules.camel.yaml, once the job routes are loaded. */
-    private static void addScheduleRoutes(CamelContext context, Schedules schedules, JobTypes jobTypes) throws Exception {
+    private static void addScheduleRoutes(CamelContext context, Schedules schedules, JobTypes jobTypes,
+                                          JobQueues queues) throws Exception {
         List<String> unknown = schedules.unknownJobTypes(jobTypes.names());
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("SCHEDULES_FILE names job types that no route runs: " + unknown
                     + "; the job types are " + jobTypes.names());
+        }
+        List<String> unknownQueues = schedules.unknownQueues(queues);
+        if (!unknownQueues.isEmpty()) {
+            throw new IllegalArgumentException("SCHEDULES_FILE names queues that QUEUES does not define: " + unknownQueues
+                    + "; the queues are " + queues.names());
         }
         for (Schedule schedule : schedules.recurring()) {
             TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-" + schedule.name())

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dromedary.jobs.JobControls;
+import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.NewJob;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.quartz.CronExpression;
@@ -33,8 +36,9 @@ public final class Schedules {
     private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    private static final Set<String> FIELDS = Set.of("name", "cron", "time_zone", "once", "job_type", "job_data",
-            "retry_count", "retry_interval");
+    private static final Set<String> FIELDS = Set.of("name", "cron", "every", "time_zone", "once", "job_type", "job_data",
+            "retry_count", "retry_interval", "priority", "queue", "timeout_seconds");
+    private static final Pattern EVERY = Pattern.compile("([1-9][0-9]*)([smhd])");
 
     private final List<Schedule> all;
     private final JobStore jobs;
@@ -87,9 +91,13 @@ public final class Schedules {
             throw new IllegalArgumentException(where + ": 'name' must be lower-case letters, digits, '-' or '_'");
         }
         String cron = entry.hasNonNull("cron") ? entry.get("cron").asText() : null;
+        String every = entry.hasNonNull("every") ? entry.get("every").asText() : null;
         String once = entry.hasNonNull("once") ? entry.get("once").asText() : null;
-        if ((cron == null) == (once == null)) {
-            throw new IllegalArgumentException(where + ": give either 'cron' (recurring) or 'once' (a one-off's key)");
+        if ((cron != null ? 1 : 0) + (every != null ? 1 : 0) + (once != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException(where + ": give one of 'cron' or 'every' (recurring) or 'once' (a one-off's key)");
+        }
+        if (every != null) {
+            cron = cronOf(every, where);
         }
         if (cron != null && !CronExpression.isValidExpression(cron)) {
             throw new IllegalArgumentException(where + ": '" + cron + "' is not a Quartz cron expression "
@@ -109,9 +117,59 @@ public final class Schedules {
         if (!data.isMissingNode() && !data.isObject()) {
             throw new IllegalArgumentException(where + ": 'job_data' must be a map");
         }
+        int priority = entry.path("priority").asInt(0);
+        String queue = entry.path("queue").asText(JobControls.DEFAULT_QUEUE);
+        if (!JobQueues.NAME.matcher(queue).matches()) {
+            throw new IllegalArgumentException(where + ": 'queue' must name a queue of QUEUES, not '" + queue + "'");
+        }
+        Integer timeout = entry.hasNonNull("timeout_seconds") ? entry.get("timeout_seconds").asInt() : null;
+        if (timeout != null && timeout < 1) {
+            throw new IllegalArgumentException(where + ": 'timeout_seconds' must be a positive number of seconds");
+        }
         return new Schedule(name, cron, timeZone, once, jobType,
                 data.isObject() ? (ObjectNode) data : YAML.createObjectNode(),
-                entry.path("retry_count").asInt(0), entry.path("retry_interval").asInt(defaultRetryInterval));
+                entry.path("retry_count").asInt(0), entry.path("retry_interval").asInt(defaultRetryInterval),
+                new JobControls(priority, queue, timeout, List.of()));
+    }
+
+    /**
+     * The cron expression that fires on the slots of {@code every} (30s, 15m, 2h, 1d), counted from midnight,
+     * so that every instance fires the same slots: an interval must divide its next unit (a minute, an hour,
+     * a day) evenly.
+     */
+    static String cronOf(String every, String where) {
+        Matcher matcher = EVERY.matcher(every.trim());
+        int amount = matcher.matches() ? Integer.parseInt(matcher.group(1)) : -1;
+        String unit = matcher.matches() ? matcher.group(2) : "";
+        String refusal = where + ": 'every' is an interval that divides its next unit evenly, such as 30s, 15m, 2h or 1d"
+                + " (seconds and minutes dividing 60, hours dividing 24), not '" + every + "'";
+        return switch (unit) {
+            case "s" -> {
+                if (60 % amount != 0) {
+                    throw new IllegalArgumentException(refusal);
+                }
+                yield amount == 60 ? "0 * * * * ?" : "0/" + amount + " * * * * ?";
+            }
+            case "m" -> {
+                if (60 % amount != 0) {
+                    throw new IllegalArgumentException(refusal);
+                }
+                yield amount == 60 ? "0 0 * * * ?" : "0 0/" + amount + " * * * ?";
+            }
+            case "h" -> {
+                if (24 % amount != 0) {
+                    throw new IllegalArgumentException(refusal);
+                }
+                yield amount == 24 ? "0 0 0 * * ?" : "0 0 0/" + amount + " * * ?";
+            }
+            case "d" -> {
+                if (amount != 1) {
+                    throw new IllegalArgumentException(refusal);
+                }
+                yield "0 0 0 * * ?";
+            }
+            default -> throw new IllegalArgumentException(refusal);
+        };
     }
 
     public List<Schedule> recurring() {
@@ -131,6 +189,11 @@ public final class Schedules {
         return all.stream().map(Schedule::jobType).filter(type -> !jobTypes.contains(type)).distinct().toList();
     }
 
+    /** Every queue a schedule names that {@code queues} does not define. */
+    public List<String> unknownQueues(JobQueues queues) {
+        return all.stream().map(schedule -> schedule.controls().queue()).filter(queue -> !queues.exists(queue)).distinct().toList();
+    }
+
     /** Makes the job of schedule header {@code Schedule} for the fire time Quartz scheduled (header {@code scheduledFireTime}). */
     public void fire(Exchange exchange) {
         Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
@@ -146,7 +209,7 @@ public final class Schedules {
     private void make(Schedule schedule, String fireTime) {
         String key = schedule.idempotencyKey(fireTime);
         JobStore.Created created = jobs.create(new NewJob(schedule.jobType(), schedule.jobData().deepCopy(),
-                schedule.retryCount(), schedule.retryInterval(), key));
+                schedule.retryCount(), schedule.retryInterval(), key, schedule.controls()));
         if (created.isNew()) {
             LOG.info("Schedule {} made job {} ({}){}", schedule.name(), created.job().uuid(), schedule.jobType(),
                     fireTime == null ? ", once" : " for " + fireTime);

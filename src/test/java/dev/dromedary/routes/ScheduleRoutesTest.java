@@ -25,7 +25,8 @@ class ScheduleRoutesTest extends CamelTestSupport {
 
     @Test
     void aScheduleFiresAtItsCronTimeInItsOwnTimeZone() throws Exception {
-        Schedule nineInTokyo = new Schedule("tokyo-morning", "0 0 9 * * ?", "Asia/Tokyo", null, "noop", null, 0, 30);
+        Schedule nineInTokyo = new Schedule("tokyo-morning", "0 0 9 * * ?", "Asia/Tokyo", null, "noop", null, 0, 30,
+                dev.dromedary.jobs.JobControls.DEFAULT);
         TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-tokyo-morning")
                 .parameters(Schedules.templateParameters(nineInTokyo)).add();
 

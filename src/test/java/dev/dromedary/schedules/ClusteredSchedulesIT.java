@@ -33,13 +33,15 @@ class ClusteredSchedulesIT {
             + "|: job \\S+ was made already \\(schedule:every-2s:(\\S+)\\))");
 
     @Test
-    void aCronScheduleFiringEveryTwoSecondsOnTwoInstancesMakesOneJobPerFireTimeAndSurvivesOneStopping() throws Exception {
+    void anEveryTwoSecondsScheduleOnTwoInstancesMakesOneJobPerSlotAndSurvivesOneStopping() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         Path schedules = schedulesFile("""
                 schedules:
                   - name: every-2s
-                    cron: "*/2 * * * * ?"
+                    every: 2s
                     job_type: noop
+                    priority: 3
+                    timeout_seconds: 60
                   - name: welcome
                     once: v1
                     job_type: noop
@@ -94,6 +96,8 @@ class ClusteredSchedulesIT {
                 .anyMatch(time -> Instant.parse(time).isAfter(firstStopped.plusSeconds(2)));
         assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE idempotency_key = 'once:welcome:v1'")).isEqualTo(1);
         assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(fireTimes.size() + 1);
+        assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE idempotency_key LIKE 'schedule:every-2s:%' "
+                + "AND (priority <> 3 OR timeout_seconds <> 60)")).as("jobs without the schedule's priority and timeout").isZero();
     }
 
     /**
