@@ -86,3 +86,12 @@ CREATE TABLE job_event_cursor (
 );
 INSERT INTO job_event_cursor (name, last_tx, last_id)
 SELECT 'job-events', coalesce(max(tx), '0'::xid8), coalesce(max(id), 0) FROM job_transitions;
+
+-- The instances that run against this database, and when each last said it was alive (every
+-- HEARTBEAT_INTERVAL_SECONDS); one that stops cleanly removes itself. ./dromedary status reads it.
+CREATE TABLE instances (
+    id           text        PRIMARY KEY,
+    started_at   timestamptz NOT NULL DEFAULT now(),
+    heartbeat_at timestamptz NOT NULL DEFAULT now(),
+    runs         jsonb       NOT NULL DEFAULT '{}'::jsonb
+);

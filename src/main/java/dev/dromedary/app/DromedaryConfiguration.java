@@ -9,6 +9,7 @@ import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
 import dev.dromedary.api.RequestGuard;
+import dev.dromedary.api.StatusView;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
@@ -31,6 +32,7 @@ import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.RetryBackoff;
+import dev.dromedary.observe.InstanceHeartbeat;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.observe.ServiceHealthCheck;
 import dev.dromedary.schedules.ClusteredScheduler;
@@ -50,7 +52,9 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,6 +226,15 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues, notifyUrls));
         registry.bind("jobResponses", new JobResponses(jobStore, jobEvents));
+        registry.bind("statusView", new StatusView(database.dataSource(), jobStore, settings.integer("LEASE_SECONDS")));
+        Map<String, Object> runs = new LinkedHashMap<>();
+        runs.put("first_time_runner", settings.bool("FIRST_TIME_RUNNER_ENABLED"));
+        runs.put("retry_runner", settings.bool("RETRY_RUNNER_ENABLED"));
+        runs.put("queues", queues.runHere().stream().map(queue -> queue + ":" + queues.workers(queue)).toList());
+        runs.put("http", servesHttp);
+        InstanceHeartbeat instanceHeartbeat = new InstanceHeartbeat(database.dataSource(), instanceId, json.writeValueAsString(runs));
+        registry.bind("instanceHeartbeat", instanceHeartbeat);
+        instanceHeartbeat.beat();
         RequestGuard requestGuard = null;
         ApiKeys apiKeys = servesHttp || !settings.list("API_KEYS").isEmpty() ? new ApiKeys(apiKeys(settings, dataDir)) : null;
         if (servesHttp) {
@@ -315,6 +328,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         // added after the pool, so stopped before it: after the routes stop (or the grace period ran out),
         // queued jobs and jobs still running go back for others to take
         stopWithContext(context, "hand back of jobs", () -> {
+            instanceHeartbeat.leave();
             handBackQueuedJobs(jobStore, "not started by");
             for (Job running : jobStore.runningHere()) {
                 jobExecution.handBack(running, "Handed back unfinished as instance " + jobStore.owner()

@@ -67,6 +67,7 @@ public final class JobStore {
     private static final String OVERDUE_HERE = SqlFile.load("sql/jobs/overdue-here.sql");
     private static final String DEPENDENCIES = SqlFile.load("sql/jobs/dependencies.sql");
     private static final String BATCH_COUNTS = SqlFile.load("sql/jobs/batch-counts.sql");
+    private static final String RUNNING = SqlFile.load("sql/jobs/running.sql");
     public static final int MAX_BATCH_JOBS = 1000;
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -349,6 +350,11 @@ public final class JobStore {
         runs.ended(running);
         return noteDue(guardedUpdate(HAND_BACK_RUNNING, running.uuid(), running.status(), to,
                 new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts())));
+    }
+
+    /** The jobs running on any instance, the longest running first, at most {@code limit}. */
+    public List<Job> running(int limit) {
+        return jdbc.query(RUNNING, new MapSqlParameterSource().addValue("running", JobStatus.RUNNING).addValue("limit", limit), rows);
     }
 
     /** The jobs this instance runs now. */

@@ -110,6 +110,14 @@ public final class Launcher {
                 return 1;
             }
         }
+        if (args.length > 0 && args[0].equals("status")) {
+            try {
+                return new StatusCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
+            } catch (IOException e) {
+                out.println("dromedary status: " + e.getMessage());
+                return 1;
+            }
+        }
         if (args.length > 0 && args[0].equals("dlq")) {
             try {
                 return new DeadLetterCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));

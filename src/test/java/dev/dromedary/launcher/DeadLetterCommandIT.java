@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code ./dromedary dlq stats|list|reprocess} against a running instance, with its settings. */
+/** {@code ./dromedary dlq stats|list|reprocess} and {@code status} against a running instance, with its settings. */
 @ExtendWith(RealServices.class)
 class DeadLetterCommandIT {
 
@@ -54,6 +54,17 @@ class DeadLetterCommandIT {
             assertThat(reprocessed.get("job_response").get("still_failing").asLong()).as("the rows are still bad").isEqualTo(2);
             assertThat(wrong.exitCode()).isEqualTo(2);
             assertThat(wrong.text()).contains("dlq stats|list|reprocess");
+
+            ByteArrayOutputStream statusOut = new ByteArrayOutputStream();
+            int statusExit = new StatusCommand(new PrintStream(statusOut, true, StandardCharsets.UTF_8), settings).run(List.of());
+            String status = statusOut.toString(StandardCharsets.UTF_8);
+            assertThat(statusExit).as(status).isZero();
+            assertThat(status).contains("Jobs       open 0  in_queue 0  processing 0  completed 2")
+                    .contains("  default   completed 2")
+                    .contains("Running    none")
+                    .contains("Waiting    nothing waits")
+                    .containsPattern("Dead letters waiting: [0-9]+")
+                    .containsPattern("  dlq +alive, heartbeat [0-9]+ s ago; queues \\[default:4\\], retries, HTTP");
         }
     }
 

@@ -1,0 +1,104 @@
+package dev.dromedary.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.jobs.JobStatus;
+import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.SqlFile;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * What {@code GET /common/status} (and {@code ./dromedary status}) shows at a glance: jobs by status and queue,
+ * the running jobs with their progress, the oldest claimable job per queue, stuck or overdue runs, dead letters
+ * waiting, and the instances with their heartbeats.
+ */
+public final class StatusView {
+
+    private static final String JOBS_BY_QUEUE = SqlFile.load("sql/status/jobs-by-queue.sql");
+    private static final String OLDEST_WAITING = SqlFile.load("sql/status/oldest-waiting.sql");
+    private static final String TROUBLED = SqlFile.load("sql/status/troubled.sql");
+    private static final String DEAD_LETTERS_WAITING = SqlFile.load("sql/status/dead-letters-waiting.sql");
+    private static final String INSTANCES = SqlFile.load("sql/status/instances.sql");
+    private static final int LISTED = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final JobStore jobs;
+    private final int leaseSeconds;
+
+    public StatusView(DataSource dataSource, JobStore jobs, int leaseSeconds) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.jobs = jobs;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    public Map<String, Object> report() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (JobStatus state : JobStatus.values()) {
+            byStatus.put(state.wireName(), 0L);
+        }
+        Map<String, Map<String, Long>> byQueue = new LinkedHashMap<>();
+        jdbc.query(JOBS_BY_QUEUE, row -> {
+            byStatus.merge(row.getString("status"), row.getLong("jobs"), Long::sum);
+            byQueue.computeIfAbsent(row.getString("queue"), queue -> new LinkedHashMap<>())
+                    .put(row.getString("status"), row.getLong("jobs"));
+        });
+        status.put("jobs_by_status", byStatus);
+        status.put("jobs_by_queue", byQueue);
+        status.put("running", jobs.running(LISTED).stream().map(JobResponses::view).toList());
+        status.put("oldest_waiting", jdbc.query(OLDEST_WAITING, (row, n) -> {
+            Map<String, Object> waiting = new LinkedHashMap<>();
+            waiting.put("queue", row.getString("queue"));
+            waiting.put("uuid", row.getString("uuid"));
+            waiting.put("job_type", row.getString("job_type"));
+            waiting.put("waiting_seconds", Math.round(row.getDouble("waiting_seconds") * 10) / 10.0);
+            return waiting;
+        }));
+        MapSqlParameterSource lease = new MapSqlParameterSource("leaseSeconds", leaseSeconds)
+                .addValue("running", JobStatus.RUNNING).addValue("limit", LISTED);
+        status.put("troubled", jdbc.query(TROUBLED, lease, (row, n) -> {
+            Map<String, Object> troubled = new LinkedHashMap<>();
+            troubled.put("uuid", row.getString("uuid"));
+            troubled.put("job_type", row.getString("job_type"));
+            troubled.put("queue", row.getString("queue"));
+            troubled.put("claimed_by", row.getString("claimed_by"));
+            troubled.put("stuck", row.getBoolean("stuck"));
+            troubled.put("overdue", row.getBoolean("overdue"));
+            troubled.put("heartbeat_at", timestamp(row.getObject("heartbeat_at", OffsetDateTime.class)));
+            return troubled;
+        }));
+        status.put("dead_letters_waiting", jdbc.queryForObject(DEAD_LETTERS_WAITING, new MapSqlParameterSource(), Long.class));
+        status.put("instances", jdbc.query(INSTANCES, lease, (row, n) -> {
+            Map<String, Object> instance = new LinkedHashMap<>();
+            instance.put("id", row.getString("id"));
+            instance.put("alive", row.getBoolean("alive"));
+            instance.put("started_at", timestamp(row.getObject("started_at", OffsetDateTime.class)));
+            instance.put("heartbeat_at", timestamp(row.getObject("heartbeat_at", OffsetDateTime.class)));
+            try {
+                instance.put("runs", JSON.readTree(row.getString("runs")));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                instance.put("runs", null);
+            }
+            return instance;
+        }));
+        return status;
+    }
+
+    private static String timestamp(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** The answer's shape: {@code {"data": …, "success": true}}. */
+    public Map<String, Object> answer() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", report());
+        body.put("success", true);
+        return body;
+    }
+}
