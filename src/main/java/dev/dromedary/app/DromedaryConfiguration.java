@@ -50,13 +50,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -161,17 +157,13 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobMetrics", metrics);
         jobStore.timeClaims(metrics::claimTook);
         jobStore.defaultTimeouts(jobType -> defaultTimeout(settings, jobType));
-        JobQueues queues = JobQueues.of(settings.list("QUEUES"), settings.integer("PARALLEL_JOBS"), settings.list("RUN_QUEUES"));
+        JobQueues queues = JobQueues.of(settings.list("QUEUES"), settings.integer("PARALLEL_JOBS"), settings.list("RUN_QUEUES"),
+                settings.integer("JOB_IN_QUEUE_SIZE"));
         registry.bind("jobQueues", queues);
-        List<BlockingQueue<Exchange>> claimedJobs = new ArrayList<>();
         for (String queue : queues.runHere()) {
-            // the claimed jobs of a queue wait in priority order, so a job claimed later may still run first
-            PriorityBlockingQueue<Exchange> claimed = new PriorityBlockingQueue<>(64,
-                    Comparator.comparing(exchange -> exchange.getMessage().getBody(Job.class), JobStore.CLAIM_ORDER));
-            registry.bind("jobQueue-" + queue, claimed);
-            claimedJobs.add(claimed);
+            registry.bind("jobQueue-" + queue, queues.claimed(queue));
         }
-        metrics.queueDepth("first_time", () -> claimedJobs.stream().mapToInt(BlockingQueue::size).sum());
+        metrics.queueDepth("first_time", queues::waitingHere);
         metrics.queueDepth("retry", () -> queueDepth(context, "retry-worker"));
         registry.bind("postgresqlHealth", new ServiceHealthCheck("postgresql", () -> {
             try (Connection connection = database.dataSource().getConnection()) {

@@ -62,6 +62,8 @@ public final class Bench {
 
     private static final String KEY = "bench-key";
     private static final int FORMAT_ROUNDS = 3;
+    private static final int PICKUP_JOBS = 1000;
+    private static final int PICKUP_RATE = 100;
     /** How long the bench waits for one job: far longer than an import of 5,000,000 rows takes here (309 s). */
     private static final java.time.Duration JOB_DEADLINE = java.time.Duration.ofMinutes(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,7 +82,7 @@ public final class Bench {
     public record Options(long rows, int batchSize, int inFlight, int workers, int bulkSize, int senders, int noopJobs,
                           boolean configuredServices, Set<String> steps) {
 
-        public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs");
+        public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs", "pickup");
         /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
         public static final List<String> EXTRA_STEPS = List.of("formats");
 
@@ -159,6 +161,9 @@ public final class Bench {
             if (options.steps().contains("jobs")) {
                 results.put("jobs_per_second", jobThroughput());
             }
+            if (options.steps().contains("pickup")) {
+                results.putAll(pickupLatency());
+            }
             if (options.steps().contains("formats")) {
                 results.put("formats", formats(data));
             }
@@ -182,7 +187,9 @@ public final class Bench {
     private void start() throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("API_KEYS", KEY);
-        settings.put("TICKER_INTERVAL_SECONDS", "0.1");
+        // the ticker as shipped: jobs start when their creation is announced, not when the ticker comes round
+        settings.put("TICKER_INTERVAL_SECONDS", "");
+        settings.put("TICKER_INTERVAL_MINUTES", "5");
         settings.put("BATCH_SIZE_FOR_INSERTION", String.valueOf(options.batchSize()));
         settings.put("IMPORT_BATCHES_IN_FLIGHT", String.valueOf(options.inFlight()));
         settings.put("PARALLEL_JOBS", String.valueOf(options.workers()));
@@ -474,7 +481,11 @@ public final class Bench {
             statement.execute("DELETE FROM jobs WHERE job_type = 'noop'");
             long start = System.nanoTime();
             statement.execute("INSERT INTO jobs (job_type, data) SELECT 'noop', '{}' FROM generate_series(1, " + options.noopJobs() + ")");
+            long deadline = start + JOB_DEADLINE.toNanos();
             while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the no-op jobs did not all complete within " + JOB_DEADLINE.toMinutes() + " minutes");
+                }
                 try (var result = statement.executeQuery("SELECT count(*) FROM jobs WHERE job_type = 'noop' AND status = 'completed'")) {
                     result.next();
                     if (result.getLong(1) == options.noopJobs()) {
@@ -486,6 +497,58 @@ public final class Bench {
             double seconds = seconds(start);
             out.printf("%d no-op jobs: %.1f s%n", options.noopJobs(), seconds);
             return Math.round(options.noopJobs() / seconds);
+        }
+    }
+
+    /**
+     * PICKUP_JOBS no-op jobs created through the API at PICKUP_RATE a second, each claimed when its creation is
+     * announced (the ticker polls every five minutes): created to processing from the jobs' own timestamps.
+     */
+    private Map<String, Object> pickupLatency() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM jobs WHERE job_type = 'noop'");
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < PICKUP_JOBS; i++) {
+            long wait = start + i * 1_000_000_000L / PICKUP_RATE - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/create"))
+                    .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"job_type\":\"noop\",\"job_data\":{}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("a pickup job was not created: " + created.statusCode() + " " + created.body());
+            }
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            while (true) {
+                try (var result = statement.executeQuery("SELECT count(*) FROM jobs WHERE job_type = 'noop' AND status = 'completed'")) {
+                    result.next();
+                    if (result.getLong(1) == PICKUP_JOBS) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the pickup jobs did not all complete within 2 minutes of their creation");
+                }
+                Thread.sleep(50);
+            }
+            try (var result = statement.executeQuery("SELECT "
+                    + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000, "
+                    + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000, "
+                    + "max(extract(epoch FROM started_at - created_at)) * 1000 FROM jobs WHERE job_type = 'noop'")) {
+                result.next();
+                Map<String, Object> latency = new LinkedHashMap<>();
+                latency.put("pickup_p50_ms", round(result.getDouble(1)));
+                latency.put("pickup_p99_ms", round(result.getDouble(2)));
+                latency.put("pickup_max_ms", round(result.getDouble(3)));
+                out.printf("%d jobs created at %d/s: created -> processing p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", PICKUP_JOBS,
+                        PICKUP_RATE, result.getDouble(1), result.getDouble(2), result.getDouble(3));
+                return latency;
+            }
         }
     }
 
@@ -532,6 +595,8 @@ public final class Bench {
         }
         figure(r, "peak_rss_mb", "peak RSS (MB)");
         figure(r, "jobs_per_second", "no-op jobs per second");
+        figure(r, "pickup_p50_ms", "pickup p50 (ms), 1,000 at 100/s");
+        figure(r, "pickup_p99_ms", "pickup p99 (ms)");
     }
 
     private void row(Map<String, Object> results, String field, String step) {

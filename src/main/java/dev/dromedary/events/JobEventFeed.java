@@ -36,6 +36,8 @@ public final class JobEventFeed {
     public static final int MAX_PAGE = 1000;
     public static final String NOTIFY_URL = "NotifyUrl";
     private static final int DELIVERY_BATCH = 200;
+    /** How long one turn goes on delivering full batches before it lets the next tick come. */
+    private static final java.time.Duration TURN = java.time.Duration.ofSeconds(2);
     private static final String CURSOR_NAME = "job-events";
     private static final String AFTER = SqlFile.load("sql/events/after.sql");
     private static final String EVENT_POSITION = SqlFile.load("sql/events/event-position.sql");
@@ -81,35 +83,47 @@ public final class JobEventFeed {
         if (producer == null) {
             producer = trigger.getContext().createProducerTemplate();
         }
-        Integer delivered = transactions.execute(status -> {
-            if (!Boolean.TRUE.equals(jdbc.queryForObject(LOCK_DELIVERY, new MapSqlParameterSource(), Boolean.class))) {
-                return 0;
+        long until = System.nanoTime() + TURN.toNanos();
+        int delivered = 0;
+        Batch batch;
+        do {
+            batch = transactions.execute(status -> deliverBatch());
+            delivered += batch.sent();
+        } while (batch.full() && System.nanoTime() < until);
+        return delivered;
+    }
+
+    /** How a batch went: {@code full} when every event of a full batch was delivered, so more may wait. */
+    private record Batch(int sent, boolean full) {
+    }
+
+    private Batch deliverBatch() {
+        if (!Boolean.TRUE.equals(jdbc.queryForObject(LOCK_DELIVERY, new MapSqlParameterSource(), Boolean.class))) {
+            return new Batch(0, false);
+        }
+        Map<String, Object> cursor = jdbc.queryForMap(CURSOR, new MapSqlParameterSource("name", CURSOR_NAME));
+        List<Map<String, Object>> events = page((String) cursor.get("last_tx"), ((Number) cursor.get("last_id")).longValue(),
+                DELIVERY_BATCH);
+        Map<String, Object> last = null;
+        int sent = 0;
+        for (Map<String, Object> event : events) {
+            try {
+                String notifyUrl = (String) event.get("notify_url");
+                producer.sendBodyAndHeader("direct:job-event", publicView(event), NOTIFY_URL,
+                        notifyUrl != null && notifyUrls.allows(notifyUrl) ? notifyUrl : null);
+            } catch (CamelExecutionException e) {
+                LOG.warn("Job event {} was not delivered ({}); it and the events after it are sent again next turn",
+                        event.get("event_id"), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                break;
             }
-            Map<String, Object> cursor = jdbc.queryForMap(CURSOR, new MapSqlParameterSource("name", CURSOR_NAME));
-            List<Map<String, Object>> events = page((String) cursor.get("last_tx"), ((Number) cursor.get("last_id")).longValue(),
-                    DELIVERY_BATCH);
-            Map<String, Object> last = null;
-            int sent = 0;
-            for (Map<String, Object> event : events) {
-                try {
-                    String notifyUrl = (String) event.get("notify_url");
-                    producer.sendBodyAndHeader("direct:job-event", publicView(event), NOTIFY_URL,
-                            notifyUrl != null && notifyUrls.allows(notifyUrl) ? notifyUrl : null);
-                } catch (CamelExecutionException e) {
-                    LOG.warn("Job event {} was not delivered ({}); it and the events after it are sent again next turn",
-                            event.get("event_id"), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                    break;
-                }
-                last = event;
-                sent++;
-            }
-            if (last != null) {
-                jdbc.update(ADVANCE_CURSOR, new MapSqlParameterSource("name", CURSOR_NAME)
-                        .addValue("lastTx", last.get("tx")).addValue("lastId", last.get("event_id")));
-            }
-            return sent;
-        });
-        return delivered == null ? 0 : delivered;
+            last = event;
+            sent++;
+        }
+        if (last != null) {
+            jdbc.update(ADVANCE_CURSOR, new MapSqlParameterSource("name", CURSOR_NAME)
+                    .addValue("lastTx", last.get("tx")).addValue("lastId", last.get("event_id")));
+        }
+        return new Batch(sent, sent == DELIVERY_BATCH);
     }
 
     /** {@code sha256=<hex HMAC-SHA256 of the body>} with JOB_WEBHOOK_SECRET; null when no secret is set. */

@@ -48,9 +48,10 @@ public final class Launcher {
                                  .jsonl file: column types, a key, facets; writes datasets/NAME.yaml and
                                  its migration, says why, and overwrites nothing without --force
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
-                    [--jobs N] [--steps copy,bulk,import,export,jobs,formats] [--services configured]
+                    [--jobs N] [--steps copy,bulk,import,export,jobs,pickup,formats] [--services configured]
                                  measures an import and an export of N (1000000) generated rows against
-                                 PostgreSQL COPY, Elasticsearch _bulk and a bare scan, and N no-op jobs,
+                                 PostgreSQL COPY, Elasticsearch _bulk and a bare scan, N no-op jobs, and
+                                 the pickup latency of 1,000 jobs created at 100/s,
                                  on embedded services under DATA_DIR/bench (or the configured ones, whose
                                  contact table and index it empties); prints a table, writes JSON there;
                                  the step formats (only when named) imports the rows as csv.gz, jsonl

@@ -23,6 +23,6 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--speed", "fast"))).hasMessage("unknown option --speed");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--rows"))).hasMessage("option --rows has no value");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--steps", "copy,load")))
-                .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs,formats");
+                .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs,pickup,formats");
     }
 }

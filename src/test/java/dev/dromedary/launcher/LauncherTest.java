@@ -31,6 +31,22 @@ class LauncherTest {
     }
 
     @Test
+    void aRunnerTakesItsQueuesMaxJobsAndIntervalFromItsOptionsAndRefusesAnythingElse() {
+        assertThat(Launcher.overridesFor(List.of("jobs", "first_time", "--queue", "fast,bulk", "--max-jobs", "5", "--interval", "2.5")))
+                .containsEntry("RUN_QUEUES", "fast,bulk")
+                .containsEntry("MAX_JOBS", "5")
+                .containsEntry("TICKER_INTERVAL_SECONDS", "2.5")
+                .containsEntry("RETRY_RUNNER_ENABLED", "false");
+        assertThat(Launcher.overridesFor(List.of("jobs", "retry", "--max-jobs", "1"))).containsEntry("MAX_JOBS", "1");
+        for (List<String> refused : List.of(List.of("jobs", "retry", "--queue", "fast"), List.of("jobs", "first_time", "--max-jobs", "0"),
+                List.of("jobs", "first_time", "--max-jobs", "many"), List.of("jobs", "first_time", "--interval", "0"),
+                List.of("jobs", "first_time", "--queue", "Fast Lane"), List.of("jobs", "first_time", "--max-jobs"),
+                List.of("jobs", "first_time", "--speed", "3"), List.of("jobs", "sometimes"))) {
+            assertThat(Launcher.overridesFor(refused)).as(String.join(" ", refused)).isNull();
+        }
+    }
+
+    @Test
     void anUnknownCommandPrintsTheUsageAndFails() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exitCode = new Launcher(new PrintStream(out)).run("jobs", "sometimes");
