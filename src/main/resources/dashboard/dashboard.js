@@ -53,6 +53,7 @@ function row(job) {
   const cells = [
     new Date(job.created_at).toLocaleString(),
     job.job_type,
+    job.queue + (job.priority ? ' · priority ' + job.priority : '') + (job.waiting_on ? ' · waits on ' + job.waiting_on : ''),
   ];
   for (const value of cells) {
     const td = document.createElement('td');
@@ -98,6 +99,21 @@ async function refreshJobs() {
   if (selected) {
     refreshDetail();
   }
+  refreshStatus();
+}
+
+async function refreshStatus() {
+  try {
+    const status = (await api('GET', '/common/status')).data;
+    const alive = status.instances.filter((instance) => instance.alive).length;
+    const oldest = status.oldest_waiting.reduce((most, queue) => Math.max(most, queue.waiting_seconds), 0);
+    $('status-strip').textContent = status.running.length + ' running · '
+      + status.jobs_by_status.open + ' open, oldest waiting ' + oldest + ' s · '
+      + status.troubled.length + ' stuck or overdue · ' + status.dead_letters_waiting + ' dead letters waiting · '
+      + alive + ' of ' + status.instances.length + ' instances alive';
+  } catch (e) {
+    $('status-strip').textContent = '';
+  }
 }
 
 async function showDetail(uuid) {
@@ -111,7 +127,9 @@ async function refreshDetail() {
   try {
     const job = (await api('GET', '/common/jobs/' + selected)).data;
     $('detail-response').textContent = JSON.stringify({ status: job.status, attempts: job.attempts,
-      run_after: job.run_after, job_response: job.job_response, progress: job.progress }, null, 2);
+      run_after: job.run_after, priority: job.priority, queue: job.queue, timeout_seconds: job.timeout_seconds,
+      depends_on: job.depends_on, waiting_on: job.waiting_on, batch_uuid: job.batch_uuid,
+      job_response: job.job_response, progress: job.progress }, null, 2);
     $('retry').disabled = job.status !== 'failed';
     $('cancel').disabled = ['completed', 'cancelled'].includes(job.status);
     const letters = (await api('GET', '/common/dead-letters?limit=100&job_uuid=' + selected)).data;
@@ -149,6 +167,10 @@ $('create-form').addEventListener('submit', async (event) => {
       job_type: $('job-type').value,
       job_data: JSON.parse($('job-data').value || '{}'),
       retry_count: Number($('retry-count').value || 0),
+      priority: Number($('priority').value || 0),
+      queue: $('queue').value || 'default',
+      ...($('timeout-seconds').value ? { timeout_seconds: Number($('timeout-seconds').value) } : {}),
+      ...($('depends-on').value.trim() ? { depends_on: $('depends-on').value.split(',').map((uuid) => uuid.trim()) } : {}),
     });
     $('create-result').textContent = 'Created ' + created.uuid;
     $('create-result').dataset.job = created.uuid;

@@ -75,6 +75,12 @@ class DashboardBrowserIT {
                 browser.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20000 rows into contact"));
+                assertThat(browser.findElement(By.id("detail-response")).getText()).contains("\"queue\": \"default\"")
+                        .contains("\"priority\": 0");
+                assertThat(browser.findElement(By.cssSelector("tr[data-job='" + uuid + "'] td:nth-child(3)")).getText())
+                        .isEqualTo("default");
+                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                        page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive"));
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 // a page that drew its table, bars and text: a window-wide image of many colours, not a blank one
