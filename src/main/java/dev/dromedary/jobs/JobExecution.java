@@ -61,6 +61,7 @@ public final class JobExecution {
 
     /** From now on no job starts here, and running jobs that can go on elsewhere are handed back at their next checkpoint. */
     public void stop() {
+        store.stopClaiming();
         if (!stopping.getAndSet(true)) {
             LOG.info("Instance {} is stopping: no more jobs start here; running imports are handed back at their next checkpoint",
                     store.owner());

@@ -79,6 +79,7 @@ public final class JobStore {
     private final TransactionTemplate transactions;
     private BiConsumer<String, Duration> claimTimes = (runner, took) -> { };
     private Function<String, Integer> defaultTimeouts = jobType -> null;
+    private volatile boolean claiming = true;
 
     /** {@code owner} is this instance's id, written as the claim owner of the jobs it takes. */
     public JobStore(DataSource dataSource, ObjectMapper json, String owner) {
@@ -471,8 +472,16 @@ public final class JobStore {
         return job;
     }
 
+    /** From now on this instance claims nothing: it is stopping, and would only hand the jobs back. */
+    public void stopClaiming() {
+        claiming = false;
+    }
+
     private List<Job> claim(String sql, JobStatus from, JobStatus to, int queueSize, String queue) {
         JobTransitions.require(from, to);
+        if (!claiming) {
+            return List.of();
+        }
         long start = System.nanoTime();
         List<Job> claimed = jdbc.query(sql, new MapSqlParameterSource()
                 .addValue("from", from.wireName())
