@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,6 +246,39 @@ class ApiHardeningIT {
         for (String name : new String[] {"contacts.csv", "people.tsv", "crm.xlsx", "events.jsonl.gz", "feed.ndjson", "export.txt"}) {
             assertThat(api.send(api.request("/common/upload-url?filename=" + name).GET()).status()).as(name).isEqualTo(200);
         }
+    }
+
+    @Test
+    void orchestrationFieldsOutOfRangeOfTheWrongTypeOrTooManyAreRefusedAndWriteNothing() throws Exception {
+        long before = database.queryLong("SELECT count(*) FROM jobs");
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("\"priority\": 1000001", "ERR_INVALID_PRIORITY: ");
+        refusals.put("\"priority\": \"high\"", "ERR_INVALID_PRIORITY: ");
+        refusals.put("\"priority\": 1.5", "ERR_INVALID_PRIORITY: ");
+        refusals.put("\"timeout_seconds\": 0", "ERR_INVALID_TIMEOUT: ");
+        refusals.put("\"timeout_seconds\": 2592001", "ERR_INVALID_TIMEOUT: ");
+        refusals.put("\"queue\": 7", "ERR_UNKNOWN_QUEUE: ");
+        refusals.put("\"queue\": \"default\\u0000\"", "ERR_UNKNOWN_QUEUE: ");
+        refusals.put("\"depends_on\": \"not-a-list\"", "ERR_INVALID_DEPENDENCY: ");
+        refusals.put("\"depends_on\": [\"load\"]", "ERR_INVALID_DEPENDENCY: depends_on holds 'load', which is not a job or batch uuid");
+        refusals.put("\"depends_on\": [" + "\"00000000-0000-4000-8000-000000000001\",".repeat(1000) + "\"00000000-0000-4000-8000-000000000001\"]",
+                "ERR_INVALID_DEPENDENCY: 'depends_on' must be an array of at most 1000");
+        refusals.put("\"depends_on\": [12]", "ERR_INVALID_DEPENDENCY: ");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            Response refused = api.create("{\"job_type\": \"noop\", \"job_data\": {}, " + refusal.getKey() + "}");
+            assertThat(refused.status()).as(refusal.getKey()).isEqualTo(400);
+            assertThat(refused.error()).as(refusal.getKey()).startsWith(refusal.getValue());
+        }
+        Response tooMany = api.post("/common/jobs/batch", "{\"jobs\": [" + "{\"job_type\":\"noop\",\"job_data\":{}},".repeat(1000)
+                + "{\"job_type\":\"noop\",\"job_data\":{}}]}");
+        assertThat(tooMany.error()).startsWith("ERR_INVALID_BATCH: 'jobs' must be an array of 1 to 1000");
+        Response oneBad = api.post("/common/jobs/batch", "{\"jobs\": [{\"job_type\":\"noop\",\"job_data\":{}},"
+                + "{\"job_type\":\"noop\",\"job_data\":{},\"priority\":\"x\"}]}");
+        assertThat(oneBad.error()).startsWith("ERR_INVALID_PRIORITY: jobs[1]: ");
+        assertThat(api.post("/common/jobs/batch", "{\"jobs\": []}").error()).startsWith("ERR_INVALID_BATCH: ");
+        assertThat(api.send(api.request("/common/jobs/events?after=-1").GET()).error()).startsWith("ERR_INVALID_AFTER: ");
+        assertThat(api.send(api.request("/common/jobs/events?limit=1001").GET()).error()).startsWith("ERR_INVALID_LIMIT: ");
+        assertThat(database.queryLong("SELECT count(*) FROM jobs")).isEqualTo(before);
     }
 
     @Test
