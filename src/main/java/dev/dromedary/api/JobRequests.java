@@ -10,14 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.events.JobEventFeed;
-import dev.dromedary.events.NotifyUrls;
 import dev.dromedary.imports.ImportOptions;
+import dev.dromedary.ingest.DatabaseIngest;
+import dev.dromedary.ingest.HttpApiIngest;
+import dev.dromedary.ingest.SourceNotAllowed;
 import dev.dromedary.jobs.AllowedBuckets;
+import dev.dromedary.jobs.AllowedUrls;
 import dev.dromedary.jobs.JobControls;
-import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobQuery;
-import dev.dromedary.jobs.JobStore;
+import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStatus;
+import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.NewJob;
 import java.util.Arrays;
@@ -68,10 +71,11 @@ public final class JobRequests {
     private final int defaultRetryInterval;
     private final AllowedBuckets buckets;
     private final JobQueues queues;
-    private final NotifyUrls notifyUrls;
+    private final AllowedUrls notifyUrls;
+    private final HttpApiIngest httpApis;
 
     public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
-                       JobQueues queues, NotifyUrls notifyUrls) {
+                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
         this.json = new ObjectMapper(factory)
@@ -83,6 +87,7 @@ public final class JobRequests {
         this.buckets = buckets;
         this.queues = queues;
         this.notifyUrls = notifyUrls;
+        this.httpApis = httpApis;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
@@ -174,16 +179,22 @@ public final class JobRequests {
             throw ApiError.badRequest("ERR_INVALID_JOB_DATA: job_data" + nul + " holds a NUL character (\\u0000), "
                     + "which a job cannot store");
         }
-        if (jobType.asText().equals("insert_csv_file")) {
-            try {
-                ImportOptions.of(json.convertValue(jobData, Map.class));
-            } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("ERR_INVALID_JOB_DATA: " + e.getMessage());
+        try {
+            switch (jobType.asText()) {
+                case "insert_csv_file" -> ImportOptions.of(json.convertValue(jobData, Map.class));
+                case "ingest_database" -> DatabaseIngest.check(json.convertValue(jobData, Map.class));
+                case "ingest_http_api" -> httpApis.check(json.convertValue(jobData, Map.class));
+                default -> {
+                }
             }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("ERR_INVALID_JOB_DATA: " + e.getMessage());
+        } catch (SourceNotAllowed e) {
+            throw ApiError.badRequest("ERR_SOURCE_NOT_ALLOWED: " + e.getMessage());
         }
         JsonNode notifyUrl = jobData.get("notify_url");
         if (notifyUrl != null && !notifyUrl.isNull() && !(notifyUrl.isTextual() && notifyUrls.allows(notifyUrl.asText()))) {
-            throw ApiError.badRequest("ERR_NOTIFY_URL_NOT_ALLOWED: " + notifyUrls.refusal(notifyUrl.isTextual()
+            throw ApiError.badRequest("ERR_NOTIFY_URL_NOT_ALLOWED: " + notifyUrls.refusal("job_data.notify_url", notifyUrl.isTextual()
                     ? notifyUrl.asText() : notifyUrl.toString()));
         }
         JsonNode bucket = jobData.get("s3_bucket");

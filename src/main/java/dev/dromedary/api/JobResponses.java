@@ -186,8 +186,15 @@ public final class JobResponses {
         progressView.putAll(speed(job));
         if (job.checkpoint() != null) {
             // where the job would go on if it stopped now: after the last batch that every sink committed
-            progressView.put("checkpoint", Map.of("rows_read", job.checkpoint().path("rows_read").asLong(),
-                    "byte_offset", job.checkpoint().path("byte_offset").asLong()));
+            Map<String, Object> checkpoint = new LinkedHashMap<>();
+            checkpoint.put("rows_read", job.checkpoint().path("rows_read").asLong());
+            if (job.checkpoint().has("resume_at")) {
+                // a source's own position: the next page's request, the last value of the checkpoint column
+                checkpoint.put("resume_at", job.checkpoint().get("resume_at"));
+            } else {
+                checkpoint.put("byte_offset", job.checkpoint().path("byte_offset").asLong());
+            }
+            progressView.put("checkpoint", checkpoint);
         }
         view.put("progress", progressView);
         return view;

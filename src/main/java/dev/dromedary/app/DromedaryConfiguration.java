@@ -17,17 +17,19 @@ import dev.dromedary.db.Database;
 import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.Ports;
 import dev.dromedary.events.JobEventFeed;
-import dev.dromedary.events.NotifyUrls;
 import dev.dromedary.exports.CsvExport;
-import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.DeadLetterReprocessing;
+import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.ImportedObjects;
-import dev.dromedary.rows.RecordLimits;
+import dev.dromedary.imports.SourceImport;
 import dev.dromedary.inbox.S3Inbox;
+import dev.dromedary.ingest.DatabaseIngest;
+import dev.dromedary.ingest.HttpApiIngest;
 import dev.dromedary.jobs.AllowedBuckets;
+import dev.dromedary.jobs.AllowedUrls;
 import dev.dromedary.jobs.Job;
-import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobAnnouncements;
+import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
@@ -35,6 +37,7 @@ import dev.dromedary.jobs.RetryBackoff;
 import dev.dromedary.observe.InstanceHeartbeat;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.observe.ServiceHealthCheck;
+import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.schedules.ClusteredScheduler;
 import dev.dromedary.schedules.Schedule;
 import dev.dromedary.schedules.Schedules;
@@ -190,11 +193,17 @@ public final class DromedaryConfiguration implements CamelConfiguration {
             });
         }
         AllowedBuckets buckets = new AllowedBuckets(settings.list("S3_ALLOWED_BUCKETS"));
+        RecordLimits limits = new RecordLimits(settings.integer("MAX_RECORD_BYTES"), settings.integer("MAX_COLUMNS"),
+                settings.integer("BATCH_SIZE_FOR_INSERTION"), settings.integer("BATCH_MAX_BYTES"));
         registry.bind("fileImport", new FileImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"), buckets,
-                json, jobExecution::isStopping, metrics, indexRefresh,
-                new RecordLimits(settings.integer("MAX_RECORD_BYTES"), settings.integer("MAX_COLUMNS"),
-                        settings.integer("BATCH_SIZE_FOR_INSERTION"), settings.integer("BATCH_MAX_BYTES"))));
+                json, jobExecution::isStopping, metrics, indexRefresh, limits));
+        SourceImport sourceImport = new SourceImport(datasets, jobStore, json, jobExecution::isStopping, metrics, limits);
+        registry.bind("sourceImport", sourceImport);
+        registry.bind("databaseIngest", new DatabaseIngest(settings, sourceImport, limits));
+        HttpApiIngest httpApiIngest = new HttpApiIngest(settings, new AllowedUrls("HTTP_SOURCES_ALLOWED",
+                settings.list("HTTP_SOURCES_ALLOWED")), sourceImport, limits, jobExecution::isStopping);
+        registry.bind("httpApiIngest", httpApiIngest);
         registry.bind("csvExport", new CsvExport(datasets, elasticsearch, elasticsearchRestClient, jobStore, s3, settings.text("S3_BUCKET"), buckets,
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX"), settings.integer("MAX_REDELIVERIES"),
                 settings.bool("EXPORT_ESCAPE_FORMULAS")));
@@ -212,11 +221,11 @@ public final class DromedaryConfiguration implements CamelConfiguration {
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
         registry.bind("jobExecution", jobExecution);
         registry.bind("jobTypes", jobTypes);
-        NotifyUrls notifyUrls = new NotifyUrls(settings.list("JOB_WEBHOOK_ALLOWED"));
+        AllowedUrls notifyUrls = new AllowedUrls("JOB_WEBHOOK_ALLOWED", settings.list("JOB_WEBHOOK_ALLOWED"));
         JobEventFeed jobEvents = new JobEventFeed(database.dataSource(), notifyUrls, settings.text("JOB_WEBHOOK_SECRET"));
         registry.bind("jobEvents", jobEvents);
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues, notifyUrls));
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues, notifyUrls, httpApiIngest));
         registry.bind("jobResponses", new JobResponses(jobStore, jobEvents));
         registry.bind("statusView", new StatusView(database.dataSource(), jobStore, settings.integer("LEASE_SECONDS")));
         Map<String, Object> runs = new LinkedHashMap<>();

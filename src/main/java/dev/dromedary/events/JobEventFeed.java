@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import dev.dromedary.jobs.AllowedUrls;
 import dev.dromedary.jobs.SqlFile;
 
 /**
@@ -48,12 +49,12 @@ public final class JobEventFeed {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final NotifyUrls notifyUrls;
+    private final AllowedUrls notifyUrls;
     private final SecretKeySpec secret;
     private volatile ProducerTemplate producer;
 
     /** {@code secret} signs each webhook body (empty: unsigned, as JOB_WEBHOOK_SECRET is unset). */
-    public JobEventFeed(DataSource dataSource, NotifyUrls notifyUrls, String secret) {
+    public JobEventFeed(DataSource dataSource, AllowedUrls notifyUrls, String secret) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.notifyUrls = notifyUrls;

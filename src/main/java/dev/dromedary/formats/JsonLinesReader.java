@@ -10,13 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * JSON Lines: one object per line, each with the byte offset where the next line starts. Nested objects
@@ -33,14 +28,13 @@ final class JsonLinesReader extends ByteWindow {
     private byte[] line = new byte[1024];
     private int lineLength;
     private long number;
-    private final List<String> header = new CopyOnWriteArrayList<>();
-    private final Map<String, Integer> positions = new ConcurrentHashMap<>();
+    private final FlatRecords flat;
 
     JsonLinesReader(InputStream in, long offset, long firstNumber, RecordLimits limits, List<String> knownHeader) {
         super(in, offset);
         this.limits = limits;
         this.number = firstNumber - 1;
-        knownHeader.forEach(this::positionOf);
+        this.flat = new FlatRecords(limits.maxColumns(), knownHeader);
         if (offset == 0 && fill(3) && (buffer[0] & 0xFF) == 0xEF && (buffer[1] & 0xFF) == 0xBB && (buffer[2] & 0xFF) == 0xBF) {
             position = 3;
         }
@@ -48,7 +42,7 @@ final class JsonLinesReader extends ByteWindow {
 
     @Override
     public List<String> header() {
-        return header;
+        return flat.header();
     }
 
     @Override
@@ -87,57 +81,12 @@ final class JsonLinesReader extends ByteWindow {
             return new SourceRow(number, List.of(FileText.quote(text)), end, "line " + number + " is a JSON "
                     + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not an object");
         }
-        List<String> values = new ArrayList<>();
-        int[] count = {0};
-        flatten("", node, values, count);
-        if (count[0] > limits.maxColumns()) {
-            return new SourceRow(number, List.of(FileText.quote(text)), end, "the object has " + count[0]
+        List<String> values = flat.values(node);
+        if (values == null) {
+            return new SourceRow(number, List.of(FileText.quote(text)), end, "the object has " + FlatRecords.valueCount(node)
                     + " values; a row holds at most " + limits.maxColumns() + " (MAX_COLUMNS)");
         }
         return new SourceRow(number, values, end, null);
-    }
-
-    private void flatten(String prefix, JsonNode node, List<String> values, int[] count) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String path = prefix + field.getKey();
-            JsonNode value = field.getValue();
-            if (value.isObject()) {
-                flatten(path + ".", value, values, count);
-                continue;
-            }
-            if (value.isNull() || ++count[0] > limits.maxColumns()) {
-                continue;
-            }
-            int at = positionOf(path);
-            while (values.size() <= at) {
-                values.add(null);
-            }
-            values.set(at, text(value));
-        }
-    }
-
-    private static String text(JsonNode value) {
-        if (!value.isArray()) {
-            return value.asText();
-        }
-        List<String> items = new ArrayList<>();
-        for (JsonNode item : value) {
-            if (item.isContainerNode()) {
-                return value.toString();
-            }
-            if (!item.isNull()) {
-                items.add(item.asText());
-            }
-        }
-        return String.join(";", items);
-    }
-
-    private synchronized int positionOf(String path) {
-        return positions.computeIfAbsent(path, added -> {
-            header.add(added);
-            return header.size() - 1;
-        });
     }
 
     private boolean isBlank() {
