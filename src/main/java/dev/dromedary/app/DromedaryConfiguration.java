@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.analysis.DatasetStatistics;
+import dev.dromedary.analysis.StatisticsReport;
 import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
@@ -201,6 +203,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         SourceImport sourceImport = new SourceImport(datasets, jobStore, json, jobExecution::isStopping, metrics, limits);
         registry.bind("sourceImport", sourceImport);
         registry.bind("databaseIngest", new DatabaseIngest(settings, sourceImport, limits));
+        registry.bind("datasetStatistics", new DatasetStatistics(datasets, elasticsearchRestClient, database.dataSource(), json,
+                settings.text("S3_UPLOAD_FILE_PATH_PRIFIX")));
+        registry.bind("statisticsReport", new StatisticsReport());
         HttpApiIngest httpApiIngest = new HttpApiIngest(settings, new AllowedUrls("HTTP_SOURCES_ALLOWED",
                 settings.list("HTTP_SOURCES_ALLOWED")), sourceImport, limits, jobExecution::isStopping);
         registry.bind("httpApiIngest", httpApiIngest);

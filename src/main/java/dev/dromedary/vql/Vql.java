@@ -51,9 +51,14 @@ public final class Vql {
             columns.add(column(dataset, name.asText(), "select_columns"));
         }
 
+        return new ExportPlan(dataset, List.copyOf(headers), List.copyOf(columns), where(vql.get("where"), dataset),
+                sort(dataset, vql.get("order_by")), pageSize(vql.get("limit")));
+    }
+
+    /** The Elasticsearch query of a VQL {@code where} (null: every row); VqlError naming what is wrong. */
+    public static Map<String, Object> where(JsonNode where, Dataset dataset) {
         List<Object> filter = new ArrayList<>();
         List<Object> mustNot = new ArrayList<>();
-        JsonNode where = vql.get("where");
         if (where != null && !where.isNull()) {
             requireObjectOf(where, "where", WHERE_PARTS);
             JsonNode keywordMatch = where.get("keyword_match");
@@ -72,9 +77,7 @@ public final class Vql {
         Map<String, Object> bool = new LinkedHashMap<>();
         bool.put("filter", filter);
         bool.put("must_not", mustNot);
-
-        return new ExportPlan(dataset, List.copyOf(headers), List.copyOf(columns), Map.of("bool", bool),
-                sort(dataset, vql.get("order_by")), pageSize(vql.get("limit")));
+        return Map.of("bool", bool);
     }
 
     private static void terms(Dataset dataset, JsonNode fields, String where, List<Object> into) {
@@ -180,8 +183,8 @@ public final class Vql {
                 + name + "', which is not a column of " + dataset.name()));
     }
 
-    /** Exact matches and sorting on a text column use its keyword sub-field. */
-    private static String exactField(Column column) {
+    /** Exact matches, sorting and aggregations on a text column use its keyword sub-field. */
+    public static String exactField(Column column) {
         return column.type() == ColumnType.TEXT ? column.name() + ".keyword" : column.name();
     }
 
