@@ -153,7 +153,7 @@ public final class JobResponses {
         return body;
     }
 
-    static Map<String, Object> view(Job job) {
+    public static Map<String, Object> view(Job job) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", job.id());
         view.put("uuid", job.uuid().toString());

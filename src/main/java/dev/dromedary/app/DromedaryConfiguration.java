@@ -5,6 +5,8 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.analysis.DatasetStatistics;
+import dev.dromedary.analysis.JobReportPage;
+import dev.dromedary.analysis.JobReports;
 import dev.dromedary.analysis.StatisticsReport;
 import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
@@ -162,6 +164,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobMetrics", metrics);
         jobStore.timeClaims(metrics::claimTook);
         jobStore.defaultTimeouts(jobType -> defaultTimeout(settings, jobType));
+        jobStore.sampleEvery(Double.parseDouble(settings.text("JOB_SAMPLE_SECONDS")));
         JobQueues queues = JobQueues.of(settings.list("QUEUES"), settings.integer("PARALLEL_JOBS"), settings.list("RUN_QUEUES"),
                 settings.integer("JOB_IN_QUEUE_SIZE"));
         registry.bind("jobQueues", queues);
@@ -206,6 +209,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("datasetStatistics", new DatasetStatistics(datasets, elasticsearchRestClient, database.dataSource(), json,
                 settings.text("S3_UPLOAD_FILE_PATH_PRIFIX")));
         registry.bind("statisticsReport", new StatisticsReport());
+        registry.bind("jobReports", new JobReports(jobStore, database.dataSource()));
+        registry.bind("jobReportPage", new JobReportPage(json));
         HttpApiIngest httpApiIngest = new HttpApiIngest(settings, new AllowedUrls("HTTP_SOURCES_ALLOWED",
                 settings.list("HTTP_SOURCES_ALLOWED")), sourceImport, limits, jobExecution::isStopping);
         registry.bind("httpApiIngest", httpApiIngest);

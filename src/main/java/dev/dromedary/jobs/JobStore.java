@@ -90,6 +90,8 @@ public final class JobStore {
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
+    private volatile double sampleSeconds = 1;
+
     /** The timeout_seconds of a job created without one, by job type (null: none). */
     public void defaultTimeouts(Function<String, Integer> byJobType) {
         this.defaultTimeouts = byJobType;
@@ -382,7 +384,13 @@ public final class JobStore {
                 .addValue("rowsWritten", rowsWritten)
                 .addValue("rowsFailed", rowsFailed)
                 .addValue("bytesRead", bytesRead)
-                .addValue("bytesTotal", bytesTotal)) == 1;
+                .addValue("bytesTotal", bytesTotal)
+                .addValue("sampleSeconds", sampleSeconds)) == 1;
+    }
+
+    /** How often at most a running job's progress is sampled for its report (JOB_SAMPLE_SECONDS; 0: at every write). */
+    public void sampleEvery(double seconds) {
+        this.sampleSeconds = seconds;
     }
 
     /** Whether this run of the job has recorded progress (so it stops by itself once the job is not its own). */

@@ -34,6 +34,11 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A GET whose answer is to be in {@code mediaType} (text/html, say). */
+    HttpResponse<String> get(String path, String mediaType) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Accept", mediaType).GET());
+    }
+
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));

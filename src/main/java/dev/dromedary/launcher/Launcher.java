@@ -36,6 +36,10 @@ public final class Launcher {
               status [--watch]   what a running Dromedary (DROMEDARY_URL) is doing: jobs by status and
                                  queue, running jobs with progress, the oldest waiting job, dead letters,
                                  instances alive; --watch redraws it every 2 seconds
+              report UUID [--html FILE]
+                                 the report of a job of a running Dromedary: its attempts, rows read,
+                                 landed and dead, dead letters by reason, rows a second; --html writes
+                                 the self-contained page to FILE
               sample DATASET [--rows N] [--seed S]
                                  writes a CSV of N (1000) made-up contact or company rows to standard
                                  output, the same for the same seed (42)
@@ -116,6 +120,14 @@ public final class Launcher {
                 return new StatusCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
             } catch (IOException e) {
                 out.println("dromedary status: " + e.getMessage());
+                return 1;
+            }
+        }
+        if (args.length > 0 && args[0].equals("report")) {
+            try {
+                return new ReportCommand(out, Settings.ofWorkingDirectory()).run(List.of(args).subList(1, args.length));
+            } catch (IOException e) {
+                out.println("dromedary report: " + e.getMessage());
                 return 1;
             }
         }

@@ -65,6 +65,19 @@ class DeadLetterCommandIT {
                     .contains("Waiting    nothing waits")
                     .containsPattern("Dead letters waiting: [0-9]+")
                     .containsPattern("  dlq +alive, heartbeat [0-9]+ s ago; queues \\[default:4\\], retries, HTTP");
+
+            ByteArrayOutputStream reportOut = new ByteArrayOutputStream();
+            ReportCommand report = new ReportCommand(new PrintStream(reportOut, true, StandardCharsets.UTF_8), settings);
+            assertThat(report.run(List.of(job))).as(reportOut.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(reportOut.toString(StandardCharsets.UTF_8)).contains("Job " + job + " (insert_csv_file): completed")
+                    .contains("  1 on dlq: completed at ")
+                    .contains("Rows       3 read, 1 landed in PostgreSQL, 1 in Elasticsearch, 2 dead letters")
+                    .containsPattern("       1  'created_at' .* \\(rows 3\\)");
+            java.nio.file.Path page = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), "report-", ".html");
+            assertThat(report.run(List.of(job, "--html", page.toString()))).isZero();
+            assertThat(java.nio.file.Files.readString(page)).startsWith("<!DOCTYPE html>").contains("Dead letters by reason")
+                    .contains("<svg").doesNotContain("<script");
+            assertThat(report.run(List.of("not-a-uuid"))).isEqualTo(2);
         }
     }
 
