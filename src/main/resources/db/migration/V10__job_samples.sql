@@ -10,3 +10,6 @@ CREATE TABLE job_samples (
     rows_failed  bigint      NOT NULL
 );
 CREATE INDEX job_samples_by_job ON job_samples (job_uuid, at);
+
+-- the dashboard's jobs completed and failed per hour of the last day
+CREATE INDEX job_transitions_ended ON job_transitions (at) WHERE to_status IN ('completed', 'failed');

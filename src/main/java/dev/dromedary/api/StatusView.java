@@ -24,6 +24,7 @@ public final class StatusView {
     private static final String TROUBLED = SqlFile.load("sql/status/troubled.sql");
     private static final String DEAD_LETTERS_WAITING = SqlFile.load("sql/status/dead-letters-waiting.sql");
     private static final String INSTANCES = SqlFile.load("sql/status/instances.sql");
+    private static final String JOBS_PER_HOUR = SqlFile.load("sql/status/jobs-per-hour.sql");
     private static final int LISTED = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +73,13 @@ public final class StatusView {
             troubled.put("overdue", row.getBoolean("overdue"));
             troubled.put("heartbeat_at", timestamp(row.getObject("heartbeat_at", OffsetDateTime.class)));
             return troubled;
+        }));
+        status.put("jobs_per_hour", jdbc.query(JOBS_PER_HOUR, (row, n) -> {
+            Map<String, Object> hour = new LinkedHashMap<>();
+            hour.put("hour", timestamp(row.getObject("hour", OffsetDateTime.class)));
+            hour.put("completed", row.getLong("completed"));
+            hour.put("failed", row.getLong("failed"));
+            return hour;
         }));
         status.put("dead_letters_waiting", jdbc.queryForObject(DEAD_LETTERS_WAITING, new MapSqlParameterSource(), Long.class));
         status.put("instances", jdbc.query(INSTANCES, lease, (row, n) -> {

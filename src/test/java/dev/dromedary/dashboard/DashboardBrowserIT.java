@@ -38,8 +38,11 @@ class DashboardBrowserIT {
                 "headless Chromium is not installed (apt-get install chromium chromium-driver); the dashboard test is skipped");
         RealServices.TestDatabase database = RealServices.freshDatabase();
         try (RunningDromedary dromedary = RunningDromedary.named("dashboard", database)
-                .with("BATCH_SIZE_FOR_INSERTION", 100).start()) {
-            new ImportFixture(dromedary, database).upload("dashboard/contacts.csv", ImportFixture.sample("contact", 20_000, 8));
+                .with("BATCH_SIZE_FOR_INSERTION", 100).with("JOB_SAMPLE_SECONDS", 0).start()) {
+            // three rows that do not fit, for the dead letters' chart
+            String bad = "00000000-0000-4000-8000-0000000000%02d,Bad,Row,bad@example.com,,,,,,,,,many,,,,,,\n";
+            new ImportFixture(dromedary, database).upload("dashboard/contacts.csv", ImportFixture.sample("contact", 20_000, 8)
+                    + bad.formatted(1) + bad.formatted(2) + bad.formatted(3));
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
                     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
@@ -74,13 +77,48 @@ class DashboardBrowserIT {
                 assertThat(firstSeen).as("the bar was first seen below 100 %").isLessThan(100);
                 browser.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
-                        page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20000 rows into contact"));
+                        page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20003 rows into contact"));
                 assertThat(browser.findElement(By.id("detail-response")).getText()).contains("\"queue\": \"default\"")
                         .contains("\"priority\": 0");
                 assertThat(browser.findElement(By.cssSelector("tr[data-job='" + uuid + "'] td:nth-child(3)")).getText())
                         .isEqualTo("default");
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
                         page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive"));
+
+                // the run's speed and its dead letters by reason, drawn from its report
+                new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
+                        !page.findElements(By.cssSelector("#speed-chart polyline")).isEmpty()
+                                && page.findElement(By.id("speed")).isDisplayed());
+                assertThat(browser.findElement(By.cssSelector("#speed-chart polyline")).getAttribute("points").split(" "))
+                        .hasSizeGreaterThan(5);
+                new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                        .withMessage(() -> "the dead letters' chart: " + browser.findElement(By.id("reasons")).getAttribute("innerHTML"))
+                        .until(page -> page.findElements(By.cssSelector("#reasons-chart rect")).size() == 1
+                                && page.findElement(By.id("reasons-chart")).getText().contains("employees_count"));
+                assertThat(browser.findElement(By.id("reasons-chart")).getText()).contains("3");
+                assertThat(browser.findElement(By.id("report-link")).isDisplayed()).isTrue();
+
+                // a dataset_statistics job, its result as a table with bars of the top values
+                new Select(browser.findElement(By.id("job-type"))).selectByVisibleText("dataset_statistics");
+                data = browser.findElement(By.id("job-data"));
+                data.clear();
+                data.sendKeys("{\"service\": \"contact\", \"columns\": [\"country\", \"employees_count\", \"email\"]}");
+                browser.findElement(By.id("create-job")).click();
+                wait.until(page -> page.findElement(By.id("create-result")).getText().startsWith("Created ")
+                        && !page.findElement(By.id("create-result")).getAttribute("data-job").equals(uuid));
+                String statistics = browser.findElement(By.id("create-result")).getAttribute("data-job");
+                new WebDriverWait(browser, Duration.ofMinutes(1)).ignoring(StaleElementReferenceException.class).until(page ->
+                        page.findElement(By.cssSelector("tr[data-job='" + statistics + "'] .status")).getText().equals("completed"));
+                browser.findElement(By.cssSelector("tr[data-job='" + statistics + "']")).click();
+                new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
+                        page.findElements(By.cssSelector("#statistics-table tbody tr")).size() == 3);
+                assertThat(browser.findElement(By.id("statistics-rows")).getText()).isEqualTo("20000");
+                assertThat(browser.findElements(By.cssSelector("tr[data-column='country'] svg.top-values rect"))).hasSize(5);
+                assertThat(browser.findElement(By.cssSelector("tr[data-column='employees_count']")).getText()).contains(" · ");
+                new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                        page.findElement(By.id("hourly-caption")).getText().matches("Last 24 hours: [2-9] completed, 0 failed"));
+                assertThat(browser.findElements(By.cssSelector("#hourly rect.completed"))).hasSize(24);
+
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 // a page that drew its table, bars and text: a window-wide image of many colours, not a blank one
