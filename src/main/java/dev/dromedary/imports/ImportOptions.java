@@ -2,6 +2,7 @@ package dev.dromedary.imports;
 
 import dev.dromedary.formats.ReadOptions;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a job's {@code job_data} asks of an import beyond the object: how to read it, whether to write at all
@@ -30,5 +31,21 @@ public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Do
         return new ImportOptions(ReadOptions.of(data), Boolean.TRUE.equals(dryRun),
                 maxErrors == null ? null : ((Number) maxErrors).longValue(),
                 ratio == null ? null : ((Number) ratio).doubleValue());
+    }
+
+    /**
+     * Why an import with these counts stops for its bad rows (ERR_TOO_MANY_BAD_ROWS, with {@code reasons}), or
+     * null while it may go on.
+     */
+    String overBudget(long rowsRead, long rowsFailed, Supplier<String> reasons) {
+        String over = null;
+        if (maxErrors != null && rowsFailed > maxErrors) {
+            over = rowsFailed + " rows failed validation, more than job_data.max_errors (" + maxErrors + ")";
+        } else if (maxErrorRatio != null && rowsRead >= RATIO_AFTER_ROWS && rowsFailed > maxErrorRatio * rowsRead) {
+            over = rowsFailed + " of the first " + rowsRead + " rows failed validation, more than job_data.max_error_ratio ("
+                    + maxErrorRatio + ")";
+        }
+        return over == null ? null : "ERR_TOO_MANY_BAD_ROWS: " + over + "; the import stopped at its checkpoint after row "
+                + rowsRead + "; the reasons: " + reasons.get();
     }
 }

@@ -142,18 +142,8 @@ public final class SourceRun {
     }
 
     private void checkBudget() {
-        Long maxErrors = options.maxErrors();
-        Double maxRatio = options.maxErrorRatio();
-        String over = null;
-        if (maxErrors != null && rowsFailed > maxErrors) {
-            over = rowsFailed + " rows failed validation, more than job_data.max_errors (" + maxErrors + ")";
-        } else if (maxRatio != null && rowsRead >= ImportOptions.RATIO_AFTER_ROWS && rowsFailed > maxRatio * rowsRead) {
-            over = rowsFailed + " of the first " + rowsRead + " rows failed validation, more than job_data.max_error_ratio ("
-                    + maxRatio + ")";
-        }
-        if (over != null && overBudget == null) {
-            overBudget = "ERR_TOO_MANY_BAD_ROWS: " + over + "; the import stopped at its checkpoint after row " + rowsRead
-                    + "; the reasons: " + rejections.topReasons();
+        if (overBudget == null) {
+            overBudget = options.overBudget(rowsRead, rowsFailed, rejections::topReasons);
         }
     }
 

@@ -25,7 +25,7 @@ final class PagedApi implements AutoCloseable {
     static final int RECORDS = 2500;
     static final String TOKEN = "s3cret-token";
 
-    /** One request as the server saw it: when (System.nanoTime), the path and its query parameters. */
+    /** One request as the server saw it: when it arrived (System.nanoTime), the path, its query parameters, the answer's status. */
     record Request(long at, String path, Map<String, String> query, int status) {
     }
 
@@ -33,6 +33,8 @@ final class PagedApi implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** "path:page" (or offset, cursor) answered once with 429 before it is served. */
     final Set<String> throttleOnce = ConcurrentHashMap.newKeySet();
+    /** "path:page" answered once with a 500 before it is served. */
+    final Set<String> failOnce = ConcurrentHashMap.newKeySet();
     volatile long delayMillis;
 
     PagedApi() throws IOException {
@@ -56,15 +58,16 @@ final class PagedApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long arrived = System.nanoTime();
         String path = exchange.getRequestURI().getPath().substring("/api/".length());
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         try (exchange) {
             if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                answer(exchange, path, query, 401, "{\"error\": \"no valid token\"}");
+                answer(exchange, arrived, path, query, 401, "{\"error\": \"no valid token\"}");
                 return;
             }
             if (exchange.getRequestHeaders().containsKey("JobUuid")) {
-                answer(exchange, path, query, 400, "{\"error\": \"a header of the job's own leaked\"}");
+                answer(exchange, arrived, path, query, 400, "{\"error\": \"a header of the job's own leaked\"}");
                 return;
             }
             if (delayMillis > 0) {
@@ -86,14 +89,23 @@ final class PagedApi implements AutoCloseable {
                     position = query.getOrDefault(path.equals("cursor") ? "cursor" : "after", "0");
                     first = Integer.parseInt(position) + 1;
                 }
+                case "moved" -> {
+                    exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+                    answer(exchange, arrived, path, query, 302, "");
+                    return;
+                }
                 default -> {
-                    answer(exchange, path, query, 404, "{\"error\": \"no such path\"}");
+                    answer(exchange, arrived, path, query, 404, "{\"error\": \"no such path\"}");
                     return;
                 }
             }
+            if (failOnce.remove(path + ":" + position)) {
+                answer(exchange, arrived, path, query, 500, "{\"error\": \"try again\"}");
+                return;
+            }
             if (throttleOnce.remove(path + ":" + position)) {
                 exchange.getResponseHeaders().add("Retry-After", "1");
-                answer(exchange, path, query, 429, "{\"error\": \"slow down\"}");
+                answer(exchange, arrived, path, query, 429, "{\"error\": \"slow down\"}");
                 return;
             }
             int last = Math.min(RECORDS, first + size - 1);
@@ -114,17 +126,18 @@ final class PagedApi implements AutoCloseable {
                     exchange.getResponseHeaders().add("Link", "</api/link?after=" + last + "&page_size=" + size + ">; rel=\"next\"");
                 }
             }
-            answer(exchange, path, query, 200, body);
+            answer(exchange, arrived, path, query, 200, body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void answer(HttpExchange exchange, String path, Map<String, String> query, int status, String body) throws IOException {
-        requests.add(new Request(System.nanoTime(), path, query, status));
+    private void answer(HttpExchange exchange, long arrived, String path, Map<String, String> query, int status, String body)
+            throws IOException {
+        requests.add(new Request(arrived, path, query, status));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         exchange.getResponseBody().write(bytes);
     }
 
