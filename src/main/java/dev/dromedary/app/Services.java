@@ -39,6 +39,20 @@ public final class Services implements AutoCloseable {
      * A client of the S3 that the settings name, started by nothing: S3_ENDPOINT, or the embedded S3 of a
      * Dromedary running on this machine (EMBEDDED_S3_PORT), for commands that read from it.
      */
+    private void createBucketIfMissing(String bucket) {
+        try (S3Client client = s3.client()) {
+            try {
+                client.headBucket(head -> head.bucket(bucket));
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+                client.createBucket(create -> create.bucket(bucket));
+                LOG.info("Made the bucket {} (S3_CREATE_BUCKET)", bucket);
+            }
+        }
+    }
+
     public static S3Client s3ClientOf(Settings settings) {
         String endpoint = settings.text("S3_ENDPOINT");
         String accessKey = settings.text("AWS_ACCESS_KEY_ID");
@@ -135,6 +149,9 @@ public final class Services implements AutoCloseable {
         } else {
             URI endpoint = s3Endpoint.equalsIgnoreCase("aws") ? null : URI.create(s3Endpoint);
             s3 = new S3Connection(endpoint, settings.text("S3_REGION"), accessKey, secretKey);
+            if (settings.bool("S3_CREATE_BUCKET")) {
+                createBucketIfMissing(settings.text("S3_BUCKET"));
+            }
         }
 
         if (elasticsearch != null) {
