@@ -66,11 +66,15 @@ public final class Bench {
     private static final int PICKUP_RATE = 100;
     /** How long the bench waits for one job: far longer than an import of 5,000,000 rows takes here (309 s). */
     private static final java.time.Duration JOB_DEADLINE = java.time.Duration.ofMinutes(60);
+    /** How long a request to the bench's own instance may take. */
+    private static final java.time.Duration REQUEST_DEADLINE = java.time.Duration.ofSeconds(30);
+    /** How long SIGTERM waits for the bench to stop its services. */
+    private static final java.time.Duration STOP_DEADLINE = java.time.Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
     private DromedaryApplication app;
     private String baseUrl;
     private DataSource dataSource;
@@ -80,7 +84,7 @@ public final class Bench {
 
     /** What a run measures: the file's size, the import's batch size and workers, the baseline's bulk size and senders. */
     public record Options(long rows, int batchSize, int inFlight, int workers, int bulkSize, int senders, int noopJobs,
-                          boolean configuredServices, Set<String> steps) {
+                          boolean configuredServices, Set<String> steps, int repeat) {
 
         public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs", "pickup");
         /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
@@ -94,6 +98,7 @@ public final class Bench {
             int bulk = 1000;
             int senders = 2;
             int jobs = 10_000;
+            int repeat = 1;
             boolean configured = false;
             Set<String> steps = new LinkedHashSet<>(STEPS);
             for (int i = 0; i + 1 < args.size(); i += 2) {
@@ -107,6 +112,7 @@ public final class Bench {
                     case "--bulk" -> bulk = Integer.parseInt(value);
                     case "--senders" -> senders = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
+                    case "--repeat" -> repeat = Integer.parseInt(value);
                     case "--steps" -> steps = steps(value);
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i));
                 }
@@ -114,7 +120,10 @@ public final class Bench {
             if (args.size() % 2 != 0) {
                 throw new IllegalArgumentException("option " + args.get(args.size() - 1) + " has no value");
             }
-            return new Options(rows, batch, inFlight, workers, bulk, senders, jobs, configured, steps);
+            if (repeat < 1 || repeat > 20) {
+                throw new IllegalArgumentException("--repeat is a number of rounds from 1 to 20, not " + repeat);
+            }
+            return new Options(rows, batch, inFlight, workers, bulk, senders, jobs, configured, steps, repeat);
         }
 
         private static Set<String> steps(String list) {
@@ -142,10 +151,91 @@ public final class Bench {
         results.put("batch_size", options.batchSize());
         results.put("batches_in_flight", options.inFlight());
         results.put("workers", options.workers());
-        start();
+        // SIGTERM or Ctrl-C: the measuring thread is interrupted, so that every wait ends and the services stop
+        Thread bench = Thread.currentThread();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Thread stop = new Thread(() -> {
+            bench.interrupt();
+            try {
+                stopped.await(STOP_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            start();
+            return measure(results);
+        } catch (InterruptedException e) {
+            out.println("bench stopped before it ended: its services are stopped too");
+            throw e;
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException stopping) {
+                // the JVM is stopping: the hook is running already
+            }
+        }
+    }
+
+    /**
+     * The steps, {@code --repeat} times over in one run on the same services; with more than one round, each
+     * figure is the median of its rounds, and its range is kept beside it.
+     */
+    private Map<String, Object> measure(Map<String, Object> results) throws Exception {
+        List<Map<String, Object>> rounds = new ArrayList<>();
         try {
             Path data = data();
             results.put("file_bytes", Files.size(data));
+            for (int round = 1; round <= options.repeat(); round++) {
+                if (options.repeat() > 1) {
+                    out.printf("round %d of %d%n", round, options.repeat());
+                }
+                rounds.add(round(data));
+            }
+        } finally {
+            app.close();
+            app = null;
+        }
+        if (rounds.size() == 1) {
+            results.putAll(rounds.get(0));
+        } else {
+            results.put("rounds", rounds.size());
+            Map<String, Object> ranges = new LinkedHashMap<>();
+            for (String figure : rounds.get(0).keySet()) {
+                List<Double> values = new ArrayList<>();
+                for (Map<String, Object> each : rounds) {
+                    if (each.get(figure) instanceof Number number) {
+                        values.add(number.doubleValue());
+                    }
+                }
+                if (values.size() != rounds.size()) {
+                    results.put(figure, rounds.get(rounds.size() - 1).get(figure));
+                    continue;
+                }
+                java.util.Collections.sort(values);
+                int middle = values.size() / 2;
+                double median = values.size() % 2 == 1 ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2;
+                results.put(figure, rounds.get(0).get(figure) instanceof Long ? (Object) Math.round(median) : (Object) round(median));
+                ranges.put(figure, List.of(values.get(0), values.get(values.size() - 1)));
+            }
+            results.put("ranges", ranges);
+        }
+        print(results);
+        Path json = dataDir().resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        out.println("written to " + json);
+        return results;
+    }
+
+    /** One round of the steps asked for, with its ratios. */
+    private Map<String, Object> round(Path data) throws Exception {
+        Map<String, Object> results = new LinkedHashMap<>();
+        {
             if (options.steps().contains("copy")) {
                 results.put("copy_seconds", copyBaseline(data));
             }
@@ -167,8 +257,6 @@ public final class Bench {
             if (options.steps().contains("formats")) {
                 results.put("formats", formats(data));
             }
-        } finally {
-            app.close();
         }
         if (results.containsKey("copy_seconds") && results.containsKey("bulk_seconds") && results.containsKey("import_seconds")) {
             results.put("import_ratio", round((double) results.get("import_seconds")
@@ -177,10 +265,6 @@ public final class Bench {
         if (results.containsKey("export_seconds")) {
             results.put("export_ratio", round((double) results.get("export_seconds") / (double) results.get("scan_seconds")));
         }
-        print(results);
-        Path json = dataDir().resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
-        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
-        out.println("written to " + json);
         return results;
     }
 
@@ -195,6 +279,8 @@ public final class Bench {
         settings.put("PARALLEL_JOBS", String.valueOf(options.workers()));
         settings.put("JOB_IN_QUEUE_SIZE", "1000");
         settings.put("INBOX_ENABLED", "false");
+        // its jobs are its own: a stopping bench hands nothing back for long
+        settings.put("SHUTDOWN_GRACE_SECONDS", "2");
         if (!options.configuredServices()) {
             // embedded services of its own, beside (not in) those of ./dromedary, on ports of their own
             settings.put("DATABASE_URL", "");
@@ -514,7 +600,7 @@ public final class Bench {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/create"))
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder().timeout(REQUEST_DEADLINE).uri(URI.create(baseUrl + "/common/jobs/create"))
                     .header("X-API-Key", KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"job_type\":\"noop\",\"job_data\":{}}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -553,7 +639,7 @@ public final class Bench {
     }
 
     private JsonNode runJob(String request) throws Exception {
-        JsonNode created = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/create"))
+        JsonNode created = JSON.readTree(http.send(HttpRequest.newBuilder().timeout(REQUEST_DEADLINE).uri(URI.create(baseUrl + "/common/jobs/create"))
                 .header("X-API-Key", KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString()).body());
         String uuid = created.path("uuid").asText();
@@ -562,7 +648,7 @@ public final class Bench {
         }
         long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/common/jobs/" + uuid))
+            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder().timeout(REQUEST_DEADLINE).uri(URI.create(baseUrl + "/common/jobs/" + uuid))
                     .header("X-API-Key", KEY).GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("data");
             String status = job.path("status").asText();
             if (status.equals("completed") || status.equals("failed")) {
@@ -601,15 +687,23 @@ public final class Bench {
 
     private void row(Map<String, Object> results, String field, String step) {
         if (results.containsKey(field)) {
-            double seconds = (double) results.get(field);
-            out.printf("%-34s %10.1f %12d%n", step, seconds, Math.round(options.rows() / seconds));
+            double seconds = ((Number) results.get(field)).doubleValue();
+            out.printf("%-34s %10.1f %12d%s%n", step, seconds, Math.round(options.rows() / seconds), range(results, field));
         }
     }
 
     private void figure(Map<String, Object> results, String field, String what) {
         if (results.containsKey(field)) {
-            out.printf("%-34s %10s%n", what, results.get(field));
+            out.printf("%-34s %10s%s%n", what, results.get(field), range(results, field));
         }
+    }
+
+    /** "   (range a–b)" of a figure measured in several rounds; nothing for one. */
+    private static String range(Map<String, Object> results, String field) {
+        if (!(results.get("ranges") instanceof Map<?, ?> ranges) || !(ranges.get(field) instanceof List<?> range)) {
+            return "";
+        }
+        return String.format("   (range %s–%s)", range.get(0), range.get(1));
     }
 
     private static double seconds(long startNanos) {

@@ -53,13 +53,16 @@ public final class Launcher {
                                  its migration, says why, and overwrites nothing without --force
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
                     [--jobs N] [--steps copy,bulk,import,export,jobs,pickup,formats] [--services configured]
+                    [--repeat N]
                                  measures an import and an export of N (1000000) generated rows against
                                  PostgreSQL COPY, Elasticsearch _bulk and a bare scan, N no-op jobs, and
                                  the pickup latency of 1,000 jobs created at 100/s,
                                  on embedded services under DATA_DIR/bench (or the configured ones, whose
                                  contact table and index it empties); prints a table, writes JSON there;
                                  the step formats (only when named) imports the rows as csv.gz, jsonl
-                                 and xlsx too, each against CSV
+                                 and xlsx too, each against CSV; --repeat runs the steps N times and
+                                 reports each figure's median and range; its own ports and services
+                                 win over the environment, every wait has a deadline, Ctrl-C stops it
               help               this text
 
             Settings come from application.properties; an environment variable of the same name

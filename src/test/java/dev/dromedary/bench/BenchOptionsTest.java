@@ -12,10 +12,10 @@ class BenchOptionsTest {
     @Test
     void aMillionRowsOnEmbeddedServicesUnlessToldOtherwise() {
         assertThat(Bench.Options.parse(List.of()))
-                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 4, 1000, 2, 10_000, false, Set.copyOf(Bench.Options.STEPS)));
+                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 4, 1000, 2, 10_000, false, Set.copyOf(Bench.Options.STEPS), 1));
         assertThat(Bench.Options.parse(List.of("--rows", "100000", "--bulk", "500", "--services", "configured",
-                "--in-flight", "2", "--steps", "bulk, import")))
-                .isEqualTo(new Bench.Options(100_000, 500, 2, 4, 500, 2, 10_000, true, Set.of("bulk", "import")));
+                "--in-flight", "2", "--steps", "bulk, import", "--repeat", "3")))
+                .isEqualTo(new Bench.Options(100_000, 500, 2, 4, 500, 2, 10_000, true, Set.of("bulk", "import"), 3));
     }
 
     @Test
@@ -24,5 +24,6 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--rows"))).hasMessage("option --rows has no value");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--steps", "copy,load")))
                 .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs,pickup,formats");
+        assertThatThrownBy(() -> Bench.Options.parse(List.of("--repeat", "0"))).hasMessageContaining("--repeat is a number of rounds");
     }
 }
