@@ -90,6 +90,11 @@ public final class S3Inbox {
 
     /** Makes the import job of a listed object, unless one was made for this key and ETag before. */
     public void importObject(S3Object object) {
+        if (object.eTag() == null) {
+            // still being written (S3Proxy lists an object it is replacing without one): the next listing has it whole
+            LOG.debug("Inbox: s3://{}/{} has no ETag yet; it is looked at again next time", bucket, object.key());
+            return;
+        }
         if (!isImportable(object.key())) {
             fileAsNotImportable(object);
             return;

@@ -49,6 +49,7 @@ class ElasticsearchOutageIT {
 
             elasticsearch.cut();
             JsonNode job = imports.awaitFinished(uuid);
+            assertThat(job.get("progress").get("rows_written").asLong()).as("cut mid-export").isLessThan(20_000);
             elasticsearch.restore();
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
@@ -99,12 +100,15 @@ class ElasticsearchOutageIT {
             imports.upload("outage/export-source.csv", ImportFixture.sample("contact", 20_000, 6));
             assertThat(imports.importAndWait("outage/export-source.csv", "contact").get("status").asText()).isEqualTo("completed");
             imports.documents("contacts");
+            // pages of 5 rows: 4,000 pages, several seconds even on a fast machine, so that the cut lands mid-export
+            // (the first progress is written after a second)
             String uuid = dromedary.api().createJob("export_csv_file",
-                    "{\"vql\": {\"select_columns\": [\"email\", \"country\"], \"limit\": 20}}");
+                    "{\"vql\": {\"select_columns\": [\"email\", \"country\"], \"limit\": 5}}");
             await().until(() -> dromedary.api().job(uuid).get("progress").get("rows_written").asLong() >= 200);
 
             elasticsearch.cut();
             JsonNode job = imports.awaitFinished(uuid);
+            assertThat(job.get("progress").get("rows_written").asLong()).as("cut mid-export").isLessThan(20_000);
 
             assertThat(job.get("status").asText()).isEqualTo("failed");
             assertThat(job.get("job_response").get("runtime_errors").get(0).asText())
