@@ -38,7 +38,7 @@ import org.apache.camel.Message;
  * HTTP_SOURCES_ALLOWED, its secrets resolved from the settings), each page's request, and each answer read: its
  * records flattened as JSON Lines rows are, the next page found (page number, offset, cursor, Link header), a 429
  * or 503 waited out as its Retry-After says, a redirect followed only under HTTP_SOURCES_ALLOWED. camel-http
- * sends the requests (routes/ingest-http-api.camel.yaml).
+ * sends the requests (routes/ingest-http.camel.yaml).
  */
 public final class HttpApiIngest {
 

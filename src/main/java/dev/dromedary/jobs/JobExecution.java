@@ -180,6 +180,14 @@ public final class JobExecution {
             }
             return;
         }
+        if (stopping.get() && ObjectHelper.getException(InterruptedException.class, cause) != null) {
+            // the instance's forced stop interrupted the run: it is handed back with the others once the routes stopped
+            LOG.info("Job {} ({}) was interrupted as instance {} stops; it is handed back", job.uuid(), job.jobType(), store.owner());
+            synchronized (workers) {
+                workers.remove(run(job));
+            }
+            return;
+        }
         String error = describe(cause);
         Long delay = backoff.delaySeconds(job);
         ObjectNode response = json.createObjectNode();

@@ -31,14 +31,16 @@ class OrchestrationIT {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         RunLedger ledgerA = new RunLedger();
         RunLedger ledgerB = new RunLedger();
-        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).start();
-             RunningDromedary b = instance("pickup-b", database).bind("runLedger", ledgerB)
+        // each instance holds at most 2 claimed jobs beside its 4 running: the first to hear of the jobs cannot take
+        // them all, however fast it is
+        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 2).start();
+             RunningDromedary b = instance("pickup-b", database).bind("runLedger", ledgerB).with("JOB_IN_QUEUE_SIZE", 2)
                      .with("camel.server.enabled", false)
                      .with("camel.main.routes-exclude-pattern", "file:routes/*-api.camel.yaml")
                      .start()) {
             List<String> uuids = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                uuids.add(a.api().createJob("test_counted", "{\"work_ms\": 20}"));
+                uuids.add(a.api().createJob("test_counted", "{\"work_ms\": 50}"));
             }
             await().atMost(WAIT).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'") == 60);
 
