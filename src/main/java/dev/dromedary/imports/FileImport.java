@@ -265,6 +265,14 @@ public final class FileImport {
         }
     }
 
+    /** Before a hand-back: waits (at most a minute) until every batch in flight has committed, so the checkpoint is final. */
+    public void awaitBatchesInFlight(Exchange exchange) throws InterruptedException {
+        ImportRun run = run(exchange);
+        if (run.inFlight != null) {
+            run.inFlight.awaitNoneInFlight(Duration.ofMinutes(1).toMillis());
+        }
+    }
+
     /** The import gives up (a batch failed for good, a row or the budget stopped it): nothing waits on its batches. */
     public void abandon(Exchange exchange) {
         ImportRun run = run(exchange);

@@ -184,12 +184,14 @@ public final class SourceImport {
      * After the rows: too many bad rows fail the job (ImportRejected), an instance that stops hands it back at its
      * checkpoint (JobHandedBack), otherwise the job's response says what it did.
      */
-    public void finish(Exchange exchange) {
+    public void finish(Exchange exchange) throws InterruptedException {
         SourceRun run = run(exchange);
         if (run.overBudget() != null) {
             throw new ImportRejected(run.overBudget());
         }
         if (run.stoppedEarly()) {
+            // the checkpoint the hand-back names is the one every batch read has reached
+            run.inFlight.awaitNoneInFlight(java.time.Duration.ofMinutes(1).toMillis());
             throw new dev.dromedary.jobs.JobHandedBack(run.checkpointDescribed());
         }
         exchange.setVariable(JobExecution.RESPONSE, run.response());
