@@ -75,13 +75,16 @@ class DashboardBrowserIT {
                         By.cssSelector("tr[data-job='" + uuid + "'] .status")).getText().equals("completed"));
 
                 assertThat(firstSeen).as("the bar was first seen below 100 %").isLessThan(100);
-                browser.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
+                eventually(browser, "the import's row, clicked", page -> {
+                    page.findElement(By.cssSelector("tr[data-job='" + uuid + "']")).click();
+                    return true;
+                });
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElement(By.id("detail-response")).getText().contains("Imported 20000 of 20003 rows into contact"));
-                assertThat(browser.findElement(By.id("detail-response")).getText()).contains("\"queue\": \"default\"")
-                        .contains("\"priority\": 0");
-                assertThat(browser.findElement(By.cssSelector("tr[data-job='" + uuid + "'] td:nth-child(3)")).getText())
-                        .isEqualTo("default");
+                eventually(browser, "the detail's queue and priority", page -> page.findElement(By.id("detail-response")).getText()
+                        .contains("\"queue\": \"default\"") && page.findElement(By.id("detail-response")).getText().contains("\"priority\": 0"));
+                eventually(browser, "the row's queue", page -> page.findElement(By.cssSelector("tr[data-job='" + uuid + "'] td:nth-child(3)"))
+                        .getText().equals("default"));
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
                         page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive"));
 
@@ -89,14 +92,14 @@ class DashboardBrowserIT {
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
                         !page.findElements(By.cssSelector("#speed-chart polyline")).isEmpty()
                                 && page.findElement(By.id("speed")).isDisplayed());
-                assertThat(browser.findElement(By.cssSelector("#speed-chart polyline")).getAttribute("points").split(" "))
-                        .hasSizeGreaterThan(5);
+                eventually(browser, "a speed line of more than 5 points", page -> page.findElement(By.cssSelector("#speed-chart polyline"))
+                        .getAttribute("points").split(" ").length > 5);
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
                         .withMessage(() -> "the dead letters' chart: " + browser.findElement(By.id("reasons")).getAttribute("innerHTML"))
                         .until(page -> page.findElements(By.cssSelector("#reasons-chart rect")).size() == 1
                                 && page.findElement(By.id("reasons-chart")).getText().contains("employees_count"));
-                assertThat(browser.findElement(By.id("reasons-chart")).getText()).contains("3");
-                assertThat(browser.findElement(By.id("report-link")).isDisplayed()).isTrue();
+                eventually(browser, "the reason's count", page -> page.findElement(By.id("reasons-chart")).getText().contains("3"));
+                eventually(browser, "the report's link", page -> page.findElement(By.id("report-link")).isDisplayed());
 
                 // a dataset_statistics job, its result as a table with bars of the top values
                 new Select(browser.findElement(By.id("job-type"))).selectByVisibleText("dataset_statistics");
@@ -109,15 +112,20 @@ class DashboardBrowserIT {
                 String statistics = browser.findElement(By.id("create-result")).getAttribute("data-job");
                 new WebDriverWait(browser, Duration.ofMinutes(1)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElement(By.cssSelector("tr[data-job='" + statistics + "'] .status")).getText().equals("completed"));
-                browser.findElement(By.cssSelector("tr[data-job='" + statistics + "']")).click();
+                eventually(browser, "the statistics job's row, clicked", page -> {
+                    page.findElement(By.cssSelector("tr[data-job='" + statistics + "']")).click();
+                    return true;
+                });
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
                         page.findElements(By.cssSelector("#statistics-table tbody tr")).size() == 3);
-                assertThat(browser.findElement(By.id("statistics-rows")).getText()).isEqualTo("20000");
-                assertThat(browser.findElements(By.cssSelector("tr[data-column='country'] svg.top-values rect"))).hasSize(5);
-                assertThat(browser.findElement(By.cssSelector("tr[data-column='employees_count']")).getText()).contains(" · ");
+                eventually(browser, "the statistics' rows", page -> page.findElement(By.id("statistics-rows")).getText().equals("20000"));
+                eventually(browser, "5 bars of country's top values", page ->
+                        page.findElements(By.cssSelector("tr[data-column='country'] svg.top-values rect")).size() == 5);
+                eventually(browser, "employees_count's range", page ->
+                        page.findElement(By.cssSelector("tr[data-column='employees_count']")).getText().contains(" · "));
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
                         page.findElement(By.id("hourly-caption")).getText().matches("Last 24 hours: [2-9] completed, 0 failed"));
-                assertThat(browser.findElements(By.cssSelector("#hourly rect.completed"))).hasSize(24);
+                eventually(browser, "24 hour bars", page -> page.findElements(By.cssSelector("#hourly rect.completed")).size() == 24);
 
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -136,5 +144,11 @@ class DashboardBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /** Waits until {@code condition} holds: the page redraws every second, so an element read a moment ago may be gone. */
+    private static void eventually(ChromeDriver browser, String what, java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).withMessage(what)
+                .until(condition);
     }
 }
