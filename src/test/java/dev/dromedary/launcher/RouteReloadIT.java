@@ -69,11 +69,11 @@ class RouteReloadIT {
                           steps:
                             - setVariable: [this is not
                     """);
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.list.stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> logged(log).stream()
                     .anyMatch(event -> event.getFormattedMessage().contains("job-broken.camel.yaml")
                             && event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)));
             // the report names where in the file it stopped parsing: the flow sequence left open on line 7
-            String report = log.list.stream()
+            String report = logged(log).stream()
                     .filter(event -> event.getFormattedMessage().contains("job-broken.camel.yaml"))
                     .map(event -> event.getFormattedMessage() + " " + causes(event.getThrowableProxy()))
                     .reduce("", String::concat);
@@ -104,5 +104,12 @@ class RouteReloadIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.status(uuid).equals("completed"));
         JsonNode job = api.job(uuid);
         return job.get("job_response").get("messages").asText();
+    }
+
+    /** The events logged so far: a copy taken as the appender takes none (it appends under its own lock). */
+    private static java.util.List<ILoggingEvent> logged(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return new java.util.ArrayList<>(log.list);
+        }
     }
 }
