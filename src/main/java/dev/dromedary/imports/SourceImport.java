@@ -198,11 +198,6 @@ public final class SourceImport {
         exchange.setVariable(JobExecution.MESSAGE, run.message());
     }
 
-    /** Whether the rows go on: not once too many were bad, or the instance stops. */
-    public boolean goesOn(SourceRun run) {
-        return run.overBudget() == null && !run.stoppedEarly();
-    }
-
     private static void close(RecordSource records) {
         try {
             records.close();

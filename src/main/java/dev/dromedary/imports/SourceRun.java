@@ -71,10 +71,6 @@ public final class SourceRun {
         rowsHandedOut = rowsRead;
     }
 
-    public Dataset dataset() {
-        return dataset;
-    }
-
     /** Where the source goes on from: null at its start. */
     public JsonNode resumeAt() {
         return resumeAt;
