@@ -31,16 +31,16 @@ class OrchestrationIT {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         RunLedger ledgerA = new RunLedger();
         RunLedger ledgerB = new RunLedger();
-        // each instance holds at most 2 claimed jobs beside its 4 running: the first to hear of the jobs cannot take
-        // them all, however fast it is
-        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 2).start();
-             RunningDromedary b = instance("pickup-b", database).bind("runLedger", ledgerB).with("JOB_IN_QUEUE_SIZE", 2)
+        // each instance holds at most 1 claimed job beside its 4 running: the first to hear of the jobs cannot take
+        // them all, however fast it is; 8 workers run 20 ms jobs faster than they are created, so none waits for one
+        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 1).start();
+             RunningDromedary b = instance("pickup-b", database).bind("runLedger", ledgerB).with("JOB_IN_QUEUE_SIZE", 1)
                      .with("camel.server.enabled", false)
                      .with("camel.main.routes-exclude-pattern", "file:routes/*-api.camel.yaml")
                      .start()) {
             List<String> uuids = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                uuids.add(a.api().createJob("test_counted", "{\"work_ms\": 50}"));
+                uuids.add(a.api().createJob("test_counted", "{\"work_ms\": 20}"));
             }
             await().atMost(WAIT).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'") == 60);
 
