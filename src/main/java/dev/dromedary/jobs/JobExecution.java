@@ -2,8 +2,11 @@ package dev.dromedary.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelExchangeException;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the runner routes call around a job type's route: {@link #begin} before it, then {@link #succeed}
- * or {@link #fail}. A job type's route gets the job's data as its body and the headers below; it may set
+ * (and {@link #recordCompleted}) or {@link #fail}. A job type's route gets the job's data as its body and the headers below; it may set
  * the variable {@value #MESSAGE} (a sentence for {@code job_response.messages}) and the variable
  * {@value #RESPONSE} (a map of fields to add to {@code job_response}, such as counts or an S3 key).
  */
@@ -112,13 +115,17 @@ public final class JobExecution {
     }
 
     private void ended(Job job) {
+        leftWorker(job);
+        onEnded.run();
+    }
+
+    private void leftWorker(Job job) {
         synchronized (workers) {
             if (workers.remove(run(job)) == Thread.currentThread()) {
                 // an interrupt meant for this run must not reach the next job of this worker
                 Thread.interrupted();
             }
         }
-        onEnded.run();
     }
 
     private static String run(Job job) {
@@ -154,7 +161,11 @@ public final class JobExecution {
         LOG.info("Job {} ({}) started, attempt {}", job.uuid(), job.jobType(), job.attempts());
     }
 
-    public void succeed(Exchange exchange) {
+    /**
+     * The run ended well: answers it with its response, for {@link #recordCompleted} to write together with
+     * the others that ended meanwhile (routes/job-runner.camel.yaml); the worker goes on to its next job.
+     */
+    public JobStore.Completed succeed(Exchange exchange) {
         Job job = runningJob(exchange);
         ObjectNode response = json.createObjectNode();
         Object fields = exchange.getVariable(RESPONSE);
@@ -163,10 +174,25 @@ public final class JobExecution {
         }
         String message = exchange.getVariable(MESSAGE, String.class);
         response.put("messages", message != null ? message : "Job completed successfully");
-        if (record(job, store.complete(job, response), "completed")) {
-            outcomes.completed(job.jobType());
+        store.ended(job);
+        leftWorker(job);
+        return new JobStore.Completed(job, response);
+    }
+
+    /** Writes the runs that ended well, in one statement. */
+    public void recordCompleted(List<JobStore.Completed> completed) {
+        Set<UUID> recorded = store.completeAll(completed);
+        for (JobStore.Completed run : completed) {
+            Job job = run.job();
+            if (recorded.contains(job.uuid())) {
+                LOG.info("Job {} ({}) completed", job.uuid(), job.jobType());
+                outcomes.completed(job.jobType());
+            } else {
+                LOG.info("Job {} completed, but it was changed meanwhile (cancelled or taken back); outcome not recorded",
+                        job.uuid());
+            }
+            onEnded.run();
         }
-        ended(job);
     }
 
     public void fail(Exchange exchange) {

@@ -9,6 +9,7 @@ import static dev.dromedary.jobs.JobStatus.RETRY_IN_QUEUED;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,7 +54,7 @@ public final class JobStore {
     private static final String CLAIM_OPEN = SqlFile.load("sql/jobs/claim-open.sql");
     private static final String CLAIM_DUE_RETRIES = SqlFile.load("sql/jobs/claim-due-retries.sql");
     private static final String START = SqlFile.load("sql/jobs/start.sql");
-    private static final String COMPLETE = SqlFile.load("sql/jobs/complete.sql");
+    private static final String COMPLETE_ALL = SqlFile.load("sql/jobs/complete-all.sql");
     private static final String FAIL = SqlFile.load("sql/jobs/fail.sql");
     private static final String CANCEL = SqlFile.load("sql/jobs/cancel.sql");
     private static final String RETRY_NOW = SqlFile.load("sql/jobs/retry-now.sql");
@@ -328,13 +329,37 @@ public final class JobStore {
         return started;
     }
 
-    /** The outcomes below are fenced by the run: owner, status and attempt, as the job was when it started. */
-    public Optional<Job> complete(Job running, JsonNode response) {
-        runs.ended(running);
-        return guardedUpdate(COMPLETE, running.uuid(), running.status(), JobStatus.COMPLETED,
-                new MapSqlParameterSource("response", toJson(response)).addValue("attempts", running.attempts()));
+    /**
+     * Records runs that ended well, in one statement; each outcome is fenced by its run: owner, status and
+     * attempt, as the job was when it started. Answers the jobs it recorded: a job missing was changed
+     * meanwhile (cancelled, timed out or taken back).
+     */
+    public Set<UUID> completeAll(List<Completed> completed) {
+        ArrayNode rows = json.createArrayNode();
+        for (Completed run : completed) {
+            JobTransitions.require(run.job().status(), JobStatus.COMPLETED);
+            rows.addObject()
+                    .put("uuid", run.job().uuid().toString())
+                    .put("from_status", run.job().status().wireName())
+                    .put("attempts", run.job().attempts())
+                    .set("response", run.response());
+        }
+        return new HashSet<>(jdbc.queryForList(COMPLETE_ALL, new MapSqlParameterSource()
+                .addValue("completed", toJson(rows))
+                .addValue("to", JobStatus.COMPLETED.wireName())
+                .addValue("owner", owner), UUID.class));
     }
 
+    /** The run's work is over here (its outcome is on its way): its heartbeat stops, whether or not the outcome gets written. */
+    public void ended(Job running) {
+        runs.ended(running);
+    }
+
+    /** A run that ended well, and the response it answers. */
+    public record Completed(Job job, JsonNode response) {
+    }
+
+    /** The outcomes below are fenced by the run: owner, status and attempt, as the job was when it started. */
     /** Records a failure; {@code retryDelaySeconds} is null when the job has no retry left. */
     public Optional<Job> fail(Job running, JsonNode response, Long retryDelaySeconds) {
         runs.ended(running);

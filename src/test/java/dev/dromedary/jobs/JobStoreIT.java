@@ -10,6 +10,8 @@ import dev.dromedary.db.DatabaseUrl;
 import dev.dromedary.embedded.EmbeddedPostgresServer;
 import dev.dromedary.testing.RealServices;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class JobStoreIT {
     void anIllegalChangeIsRefusedAndNotWritten() throws Exception {
         Job open = mine.create(newJob()).job();
 
-        assertThatThrownBy(() -> mine.complete(open, JSON.createObjectNode().put("messages", "done")))
+        assertThatThrownBy(() -> mine.completeAll(List.of(new JobStore.Completed(open, JSON.createObjectNode().put("messages", "done")))))
                 .isInstanceOf(IllegalJobTransition.class)
                 .hasMessage("a job cannot go from open to completed");
 
@@ -75,12 +77,35 @@ class JobStoreIT {
         Job running = mine.start(claimOne(mine, created)).orElseThrow();
         assertThat(mine.cancel(created.uuid())).isPresent();
 
-        assertThat(mine.complete(running, JSON.createObjectNode().put("messages", "done"))).isEmpty();
+        assertThat(mine.completeAll(List.of(new JobStore.Completed(running, JSON.createObjectNode().put("messages", "done"))))).isEmpty();
         assertThat(mine.fail(running, JSON.createObjectNode(), 30L)).isEmpty();
 
         Job cancelled = mine.find(created.uuid()).orElseThrow();
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.jobResponse().has("messages")).isFalse();
+    }
+
+    @Test
+    void runsThatEndedTogetherAreWrittenInOneStatementEachFencedByItsRun() throws Exception {
+        Job first = mine.start(claimOne(mine, mine.create(newJob()).job())).orElseThrow();
+        Job second = mine.start(claimOne(mine, mine.create(newJob()).job())).orElseThrow();
+        Job cancelled = mine.start(claimOne(mine, mine.create(newJob()).job())).orElseThrow();
+        assertThat(mine.cancel(cancelled.uuid())).isPresent();
+
+        Set<UUID> recorded = mine.completeAll(List.of(
+                new JobStore.Completed(first, JSON.createObjectNode().put("messages", "first done")),
+                new JobStore.Completed(second, JSON.createObjectNode().put("messages", "second done")),
+                new JobStore.Completed(cancelled, JSON.createObjectNode().put("messages", "too late"))));
+
+        assertThat(recorded).containsExactlyInAnyOrder(first.uuid(), second.uuid());
+        Job firstNow = mine.find(first.uuid()).orElseThrow();
+        assertThat(firstNow.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(firstNow.completedAt()).isNotNull();
+        assertThat(firstNow.jobResponse().path("messages").asText()).isEqualTo("first done");
+        assertThat(mine.find(second.uuid()).orElseThrow().jobResponse().path("messages").asText()).isEqualTo("second done");
+        Job stillCancelled = mine.find(cancelled.uuid()).orElseThrow();
+        assertThat(stillCancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(stillCancelled.jobResponse().has("messages")).isFalse();
     }
 
     @Test
