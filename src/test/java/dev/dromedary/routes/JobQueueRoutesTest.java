@@ -76,7 +76,8 @@ class JobQueueRoutesTest extends RouteTest {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("FIRST_TIME_RUNNER_ENABLED", "true", "TICKER_INTERVAL_MILLIS", "3600000", "JOB_IN_QUEUE_SIZE", "10");
+        return Map.of("FIRST_TIME_RUNNER_ENABLED", "true", "TICKER_INTERVAL_MILLIS", "3600000", "JOB_IN_QUEUE_SIZE", "10",
+                "COMPLETED_JOBS_WRITE_MILLIS", "5", "MAX_REDELIVERIES", "1", "REDELIVERY_DELAY_MS", "10", "MAX_REDELIVERY_DELAY_MS", "100");
     }
 
     @Override
@@ -91,7 +92,7 @@ class JobQueueRoutesTest extends RouteTest {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        return RouteFiles.load(context, "job-runner.camel.yaml").toArray(RoutesBuilder[]::new);
+        return RouteFiles.load(context, "redelivery.camel.yaml", "job-runner.camel.yaml").toArray(RoutesBuilder[]::new);
     }
 
     @Override
@@ -136,6 +137,9 @@ class JobQueueRoutesTest extends RouteTest {
         }
 
         public void succeed(Exchange exchange) {
+        }
+
+        public void recordCompleted(List<Object> completed) {
         }
 
         public void fail(Exchange exchange) {
