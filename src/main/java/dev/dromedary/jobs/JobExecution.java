@@ -175,7 +175,7 @@ public final class JobExecution {
         String message = exchange.getVariable(MESSAGE, String.class);
         response.put("messages", message != null ? message : "Job completed successfully");
         store.ended(job);
-        leftWorker(job);
+        ended(job);
         return new JobStore.Completed(job, response);
     }
 
@@ -191,7 +191,6 @@ public final class JobExecution {
                 LOG.info("Job {} completed, but it was changed meanwhile (cancelled or taken back); outcome not recorded",
                         job.uuid());
             }
-            onEnded.run();
         }
     }
 
