@@ -115,17 +115,13 @@ public final class JobExecution {
     }
 
     private void ended(Job job) {
-        leftWorker(job);
-        onEnded.run();
-    }
-
-    private void leftWorker(Job job) {
         synchronized (workers) {
             if (workers.remove(run(job)) == Thread.currentThread()) {
                 // an interrupt meant for this run must not reach the next job of this worker
                 Thread.interrupted();
             }
         }
+        onEnded.run();
     }
 
     private static String run(Job job) {
@@ -184,12 +180,8 @@ public final class JobExecution {
         Set<UUID> recorded = store.completeAll(completed);
         for (JobStore.Completed run : completed) {
             Job job = run.job();
-            if (recorded.contains(job.uuid())) {
-                LOG.info("Job {} ({}) completed", job.uuid(), job.jobType());
+            if (record(job, recorded.contains(job.uuid()) ? Optional.of(job) : Optional.empty(), "completed")) {
                 outcomes.completed(job.jobType());
-            } else {
-                LOG.info("Job {} completed, but it was changed meanwhile (cancelled or taken back); outcome not recorded",
-                        job.uuid());
             }
         }
     }

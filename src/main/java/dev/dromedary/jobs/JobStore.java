@@ -359,8 +359,7 @@ public final class JobStore {
     public record Completed(Job job, JsonNode response) {
     }
 
-    /** The outcomes below are fenced by the run: owner, status and attempt, as the job was when it started. */
-    /** Records a failure; {@code retryDelaySeconds} is null when the job has no retry left. */
+    /** Records a failure, fenced by the run (owner, status and attempt, as the job was when it started); {@code retryDelaySeconds} is null when the job has no retry left. */
     public Optional<Job> fail(Job running, JsonNode response, Long retryDelaySeconds) {
         runs.ended(running);
         return noteDue(guardedUpdate(FAIL, running.uuid(), running.status(), FAILED, new MapSqlParameterSource()
