@@ -12,6 +12,7 @@ import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
 import dev.dromedary.api.JobResponses;
+import dev.dromedary.api.OpenApiDocument;
 import dev.dromedary.api.RequestGuard;
 import dev.dromedary.api.StatusView;
 import dev.dromedary.datasets.Dataset;
@@ -237,6 +238,7 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         registry.bind("jobRequests", new JobRequests(jobTypes, settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), buckets, queues, notifyUrls, httpApiIngest));
         registry.bind("jobResponses", new JobResponses(jobStore, jobEvents));
+        registry.bind("openApiDocument", OpenApiDocument.renderer(context));
         registry.bind("statusView", new StatusView(database.dataSource(), jobStore, settings.integer("LEASE_SECONDS")));
         Map<String, Object> runs = new LinkedHashMap<>();
         runs.put("first_time_runner", settings.bool("FIRST_TIME_RUNNER_ENABLED"));

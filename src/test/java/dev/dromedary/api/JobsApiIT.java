@@ -65,6 +65,24 @@ class JobsApiIT {
     }
 
     @Test
+    void theOpenApiDocumentIsServedToAKeyHolderOnly() {
+        JobsApi.Response document = api.send(api.request("/common/openapi.json").GET());
+
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.headers().firstValue("Content-Type")).get().asString().contains("json");
+        assertThat(document.body().get("openapi").asText()).startsWith("3.");
+        assertThat(document.body().get("paths").has("/common/jobs/create")).isTrue();
+        assertThat(document.body().get("servers").get(0).get("url").asText()).as("relative: where the document was read")
+                .isEmpty();
+        JsonNode proxied = api.send(api.request("/common/openapi.json").header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "jobs.example.com").GET()).body();
+        assertThat(proxied.get("servers").get(0).get("url").asText()).isEqualTo("https://jobs.example.com");
+        JobsApi.Response refused = api.withKey("wrong").send(api.withKey("wrong").request("/common/openapi.json").GET());
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.error()).startsWith("ERR_UNAUTHORIZED");
+    }
+
+    @Test
     void aCreatedJobIsListedAndShownAsTheGuideDescribesIt() throws Exception {
         Response created = api.create("""
                 {"job_type": "test_succeed", "job_data": {"name": "Ada"}, "retry_count": 3}""");
