@@ -42,6 +42,7 @@ import dev.dromedary.jobs.RetryBackoff;
 import dev.dromedary.observe.InstanceHeartbeat;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.observe.ServiceHealthCheck;
+import dev.dromedary.observe.Traces;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.schedules.ClusteredScheduler;
 import dev.dromedary.schedules.Schedule;
@@ -52,6 +53,7 @@ import dev.dromedary.sinks.FailedBatches;
 import dev.dromedary.sinks.IndexRefresh;
 import dev.dromedary.sinks.PostgresUpsertSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.ext.web.Router;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -127,6 +129,11 @@ public final class DromedaryConfiguration implements CamelConfiguration {
     private static void bindBeans(CamelContext context, Settings settings, Path dataDir, String instanceId,
                                   boolean servesHttp, Services services) throws Exception {
         stopWithContext(context, "embedded services", services::close);
+        OpenTelemetrySdk traces = Traces.install(context, settings.text("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        if (traces != null) {
+            // after the routes: the spans of the last jobs are sent before the process ends
+            stopWithContext(context, "OpenTelemetry", traces::close);
+        }
         Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"),
                 Duration.ofSeconds(settings.integer("DATABASE_CONNECTION_TIMEOUT_SECONDS")));
         stopWithContext(context, "database pool", database::close);
