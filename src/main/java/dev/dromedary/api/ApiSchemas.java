@@ -72,6 +72,8 @@ public final class ApiSchemas {
             Boolean force,
             @Schema(minimum = "0") Long maxErrors,
             @Schema(minimum = "0", maximum = "1") Double maxErrorRatio,
+            @Schema(minimum = "1", maximum = "1000", description = "Parts the object is cut into, each a job any instance "
+                    + "runs (1: none); without it, one per PARTITION_MIN_BYTES") Integer partitions,
             @Schema(description = "Receives the job's events (a prefix of JOB_WEBHOOK_ALLOWED)") String notifyUrl) {
     }
 

@@ -181,7 +181,13 @@ public final class JobRequests {
         }
         try {
             switch (jobType.asText()) {
-                case "insert_csv_file" -> ImportOptions.of(json.convertValue(jobData, Map.class));
+                case "insert_csv_file" -> {
+                    if (jobData.has("partition")) {
+                        throw new IllegalArgumentException("job_data.partition is Dromedary's own, set on the partitions of a "
+                                + "cut import; job_data.partitions (1 to " + ImportOptions.MAX_PARTITIONS + ") asks for a cut");
+                    }
+                    ImportOptions.of(json.convertValue(jobData, Map.class));
+                }
                 case "ingest_database" -> DatabaseIngest.check(json.convertValue(jobData, Map.class));
                 case "ingest_http_api" -> httpApis.check(json.convertValue(jobData, Map.class));
                 default -> {

@@ -26,6 +26,8 @@ import dev.dromedary.exports.CsvExport;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.ImportedObjects;
+import dev.dromedary.imports.PartitionKeys;
+import dev.dromedary.imports.PartitionedImport;
 import dev.dromedary.imports.SourceImport;
 import dev.dromedary.inbox.S3Inbox;
 import dev.dromedary.ingest.DatabaseIngest;
@@ -208,9 +210,12 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         AllowedBuckets buckets = new AllowedBuckets(settings.list("S3_ALLOWED_BUCKETS"));
         RecordLimits limits = new RecordLimits(settings.integer("MAX_RECORD_BYTES"), settings.integer("MAX_COLUMNS"),
                 settings.integer("BATCH_SIZE_FOR_INSERTION"), settings.integer("BATCH_MAX_BYTES"));
+        PartitionKeys partitionKeys = new PartitionKeys(database.dataSource());
         registry.bind("fileImport", new FileImport(datasets, jobStore,
                 new ImportedObjects(database.dataSource()), s3, settings.text("S3_BUCKET"), buckets,
-                json, jobExecution::isStopping, metrics, indexRefresh, limits));
+                json, jobExecution::isStopping, metrics, indexRefresh, limits, partitionKeys));
+        registry.bind("partitionedImport", new PartitionedImport(jobStore, s3, partitionKeys, json, jobExecution::isStopping,
+                settings.longValue("PARTITION_MIN_BYTES"), settings.integer("PARTITIONS_MAX"), limits));
         SourceImport sourceImport = new SourceImport(datasets, jobStore, json, jobExecution::isStopping, metrics, limits);
         registry.bind("sourceImport", sourceImport);
         registry.bind("databaseIngest", new DatabaseIngest(settings, sourceImport, limits));

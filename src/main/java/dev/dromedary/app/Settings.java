@@ -63,6 +63,15 @@ public final class Settings {
         }
     }
 
+    public long longValue(String name) {
+        String value = text(name);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the setting " + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
     /**
      * How often the runners poll: {@code TICKER_INTERVAL_SECONDS} when set (fractions allowed, for
      * development and tests), else {@code TICKER_INTERVAL_MINUTES}.

@@ -57,11 +57,12 @@ public final class FileImport {
     private final JobMetrics batches;
     private final IndexRefresh indexRefresh;
     private final RecordLimits limits;
+    private final PartitionKeys partitionKeys;
 
     /** {@code stopping} says when the instance is stopping, so that the import is handed back at a checkpoint. */
     public FileImport(Datasets datasets, JobStore jobs, ImportedObjects importedObjects, S3Client s3, String defaultBucket,
                       AllowedBuckets buckets, ObjectMapper json, BooleanSupplier stopping, JobMetrics batches,
-                      IndexRefresh indexRefresh, RecordLimits limits) {
+                      IndexRefresh indexRefresh, RecordLimits limits, PartitionKeys partitionKeys) {
         this.datasets = datasets;
         this.jobs = jobs;
         this.importedObjects = importedObjects;
@@ -73,6 +74,7 @@ public final class FileImport {
         this.batches = batches;
         this.indexRefresh = indexRefresh;
         this.limits = limits;
+        this.partitionKeys = partitionKeys;
     }
 
     /**
@@ -116,6 +118,10 @@ public final class FileImport {
         String jobUuid = exchange.getMessage().getHeader(JobExecution.JOB_UUID, String.class);
         ImportRun run = new ImportRun(jobUuid, exchange.getMessage().getHeader(JobExecution.JOB_ATTEMPT, 1, Integer.class),
                 dataset, bucket, key, object.contentLength(), object.eTag(), object.contentEncoding(), options);
+        if (data.get("partition") != null) {
+            beginPartition(exchange, run, json.convertValue(data.get("partition"), Partition.class));
+            return;
+        }
         if (!options.dryRun()) {
             // taken before the check for an earlier import: a job that ends between the two cannot be missed by both
             run.importedNowBy = importedObjects.takeForImport(bucket, key, run.etag, dataset.name(), UUID.fromString(jobUuid))
@@ -144,13 +150,39 @@ public final class FileImport {
     }
 
     /**
-     * The ranged GET of the bytes after the checkpoint, if the object is still the version the checkpoint was
-     * taken in. A request object: Camel's getObjectRange reads no If-Match header.
+     * A partition of a larger import goes on from its own checkpoint, or starts at its first byte: always a ranged
+     * read of the version of the object that was cut (the parent took the object's import for itself).
+     */
+    private void beginPartition(Exchange exchange, ImportRun run, Partition partition) throws JsonProcessingException {
+        if (!partition.etag().equals(run.etag)) {
+            throw new ImportRejected("s3://" + run.bucket + "/" + run.key + " was replaced (ETag " + run.etag + ") since job "
+                    + partition.parent() + " cut it into partitions (ETag " + partition.etag() + "); a retry of that job imports the new one");
+        }
+        run.partition = partition;
+        Checkpoint from = partition.start(run.dataset.name());
+        JsonNode saved = exchange.getMessage().getHeader(JobExecution.JOB_CHECKPOINT, JsonNode.class);
+        if (saved != null) {
+            Checkpoint checkpoint = json.treeToValue(saved, Checkpoint.class);
+            if (checkpoint.fits(run.dataset.name(), run.etag)) {
+                from = checkpoint;
+            }
+        }
+        run.resumeFrom(from);
+        exchange.getMessage().setHeader("ResumeAfterRow", run.rowsBefore() + from.rowsRead());
+        LOG.info("Job {} imports {} of s3://{}/{}{}", run.jobUuid, partition.described(), run.bucket, run.key,
+                run.resumedMidway() ? ", resuming at row " + (run.rowsBefore() + from.rowsRead() + 1) : "");
+        exchange.setProperty(RUN, run);
+        FacetValues.startJob(exchange);
+    }
+
+    /**
+     * The ranged GET of the bytes after the checkpoint (up to the partition's end, for a partition), if the object
+     * is still the version the checkpoint was taken in. A request object: Camel's getObjectRange reads no If-Match header.
      */
     public GetObjectRequest rangeAfterCheckpoint(Exchange exchange) {
         ImportRun run = run(exchange);
         return GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
-                .range("bytes=" + run.resumedFrom.byteOffset() + "-" + (run.bytesTotal - 1)).build();
+                .range("bytes=" + run.resumedFrom.byteOffset() + "-" + (run.rangeEnd() - 1)).build();
     }
 
     /**
@@ -197,7 +229,7 @@ public final class FileImport {
         if (run.resumedFrom != null) {
             firstPosition = run.resumedFrom.byteOffset();
             run.records = FileSources.resume(run.objectRead, run.dialect, run.resumedFrom.header(), firstPosition,
-                    run.resumedFrom.rowsRead() + 1, limits);
+                    run.rowsBefore() + run.resumedFrom.rowsRead() + 1, limits);
         } else {
             FileSources.Opened opened = FileSources.start(run.objectRead, run.key, "gzip".equalsIgnoreCase(run.contentEncoding),
                     run.options.read(), limits);
@@ -256,10 +288,14 @@ public final class FileImport {
             LOG.debug("Batch {} (rows {}-{}) committed in {} ms: {} rows, {} rejected", batch.number(), batch.firstRow(),
                     batch.lastRow(), took.toMillis(), batch.rows().size(), batch.rejected().size());
         }
+        if (run.partition != null && !run.dryRun()) {
+            // before the batch counts as committed: a checkpoint never passes a batch whose keys are not recorded
+            partitionKeys.record(run.partition, run.dataset, batch.rows());
+        }
         synchronized (run) {
             Checkpoint checkpoint = run.commit(batch);
             if (checkpoint != null && !jobs.recordProgress(UUID.fromString(run.jobUuid), run.attempt, run.rowsRead,
-                    run.rowsImported, run.rowsFailed, run.bytesRead(), run.bytesTotal, json.writeValueAsString(checkpoint))) {
+                    run.rowsImported, run.rowsFailed, run.bytesRead(), run.progressTotal(), json.writeValueAsString(checkpoint))) {
                 throw new ImportRejected("the job was cancelled or taken over after row " + checkpoint.rowsRead());
             }
         }

@@ -9,9 +9,11 @@ import java.util.function.Supplier;
  * ({@code dry_run}), and how many bad rows it may hold before it stops ({@code max_errors}, and
  * {@code max_error_ratio} once {@value #RATIO_AFTER_ROWS} rows are read). Checked when the job is created.
  */
-public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Double maxErrorRatio) {
+public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Double maxErrorRatio, Integer partitions) {
 
     static final long RATIO_AFTER_ROWS = 1000;
+    /** The most partitions an object is cut into: the jobs of one batch. */
+    public static final int MAX_PARTITIONS = 1000;
 
     /** The options of {@code job_data}; a field that is there but wrong is refused with what it may be. */
     public static ImportOptions of(Map<?, ?> data) {
@@ -28,9 +30,16 @@ public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Do
         if (ratio != null && (!(ratio instanceof Number share) || share.doubleValue() < 0 || share.doubleValue() > 1)) {
             throw new IllegalArgumentException("job_data.max_error_ratio is the share of bad rows allowed, from 0 to 1");
         }
+        Object partitions = data.get("partitions");
+        if (partitions != null && (!(partitions instanceof Number parts) || parts.doubleValue() != Math.rint(parts.doubleValue())
+                || parts.longValue() < 1 || parts.longValue() > MAX_PARTITIONS)) {
+            throw new IllegalArgumentException("job_data.partitions is how many parts the object is cut into, 1 to " + MAX_PARTITIONS
+                    + " (1: in one piece); without it, one per PARTITION_MIN_BYTES of the object");
+        }
         return new ImportOptions(ReadOptions.of(data), Boolean.TRUE.equals(dryRun),
                 maxErrors == null ? null : ((Number) maxErrors).longValue(),
-                ratio == null ? null : ((Number) ratio).doubleValue());
+                ratio == null ? null : ((Number) ratio).doubleValue(),
+                partitions == null ? null : ((Number) partitions).intValue());
     }
 
     /**

@@ -48,6 +48,17 @@ public final class ImportRun {
     boolean startedOver;
     /** The checkpoint this import goes on from; null when it reads the object from its first byte. */
     Checkpoint resumedFrom;
+    /** The part of the object this import reads, when it is a partition of a larger import; else null. */
+    Partition partition;
+    /** When this import is cut into partitions: the partitions' jobs import it, and this run sums them up. */
+    PartitionedImport.Plan partitioned;
+    /** Why an import large enough to be cut was not; null otherwise. */
+    String notPartitioned;
+    /** The partitions as the response lists them, once they all completed. */
+    List<Map<String, Object>> partitionsDescribed;
+    /** Keys that more than one partition held, and the rows of them written again from their last partition. */
+    long sharedKeys;
+    long rowsWrittenAgain;
     final RejectionTally rejections = new RejectionTally();
     private volatile String overBudget;
     long rowsRead;
@@ -110,9 +121,40 @@ public final class ImportRun {
         return resumedFrom != null && dialect.resumesByRange();
     }
 
-    /** Whether anything is left to read: not when a ranged resume's checkpoint is at the object's end. */
+    /** Whether anything is left to read: not when a ranged resume's checkpoint is at the object's (or partition's) end. */
     public boolean hasBytesLeft() {
-        return !resumingByRange() || resumedFrom.byteOffset() < bytesTotal;
+        return !resumingByRange() || resumedFrom.byteOffset() < rangeEnd();
+    }
+
+    /** The partition this import is, or null for an import of the whole object. */
+    public Partition partition() {
+        return partition;
+    }
+
+    /** Whether the object is imported by the jobs of its partitions rather than by this run. */
+    public boolean isPartitioned() {
+        return partitioned != null;
+    }
+
+    /** The byte after the last this import reads: the partition's end, or the object's. */
+    long rangeEnd() {
+        return partition == null ? bytesTotal : partition.byteEnd();
+    }
+
+    /** The rows of the file before the first this import reads: those of the partitions before it. */
+    long rowsBefore() {
+        return partition == null ? 0 : partition.firstRow() - 1;
+    }
+
+    /** Whether an earlier attempt's checkpoint is where this import goes on (not a partition's first byte). */
+    boolean resumedMidway() {
+        return resumedFrom != null && !(partition != null && resumedFrom.rowsRead() == 0
+                && resumedFrom.byteOffset() == partition.byteStart());
+    }
+
+    /** The bytes this import is to read, as its progress shows them. */
+    Long progressTotal() {
+        return partition == null ? bytesTotal : Long.valueOf(partition.byteEnd() - partition.byteStart());
     }
 
     /** The batches of the checkpoint this import goes on from; the next batch read is numbered after them. */
@@ -159,6 +201,9 @@ public final class ImportRun {
 
     /** The bytes of the object read up to the checkpoint, as its progress shows them. */
     long bytesRead() {
+        if (partition != null) {
+            return checkpointOffset - partition.byteStart();
+        }
         return dialect.resumesByRange() || objectRead == null ? checkpointOffset : Math.min(objectRead.getCount(), bytesTotal);
     }
 
@@ -181,14 +226,31 @@ public final class ImportRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
-        if (resumedFrom != null) {
-            response.put("resumed_at_row", resumedFrom.rowsRead() + 1);
+        if (partition != null) {
+            response.put("partition", Map.of("parent", partition.parent().toString(), "index", partition.index(),
+                    "of", partition.of(), "first_row", partition.firstRow(), "byte_start", partition.byteStart(),
+                    "byte_end", partition.byteEnd()));
+        }
+        if (resumedMidway()) {
+            response.put("resumed_at_row", rowsBefore() + resumedFrom.rowsRead() + 1);
             response.put(dialect.resumesByRange() ? "resumed_at_byte" : dialect.fileFormat().formatName().equals("xlsx")
                     ? "resumed_at_sheet_row" : "resumed_at_text_byte", resumedFrom.byteOffset());
             if (!dialect.resumesByRange()) {
                 response.put("resumed_by", "reading the object again from its first byte and skipping to the checkpoint, "
                         + "as a " + (dialect.gzip() ? "gzip stream" : dialect.format() + " file") + " cannot be entered in the middle");
             }
+        }
+        if (partitioned != null) {
+            response.put("partitions", partitionsDescribed);
+            if (partitioned.scanNanos() != null) {
+                double seconds = partitioned.scanNanos() / 1e9;
+                response.put("boundary_scan", Map.of("bytes", partitioned.scannedBytes(), "seconds", Math.round(seconds * 1000) / 1000.0,
+                        "mb_per_second", Math.round(partitioned.scannedBytes() / 1e6 / Math.max(seconds, 1e-6))));
+            }
+            response.put("keys_in_several_partitions", sharedKeys);
+            response.put("rows_written_again", rowsWrittenAgain);
+        } else if (notPartitioned != null) {
+            response.put("partitioning", notPartitioned);
         }
         response.put("read_as", dialect);
         response.put("unknown_columns", mapping.unknownColumns());
@@ -206,6 +268,13 @@ public final class ImportRun {
         StringBuilder message = new StringBuilder(options.dryRun()
                 ? "Dry run: " + rowsImported + " of " + rowsRead + " rows would be imported into " + dataset.name() + ", nothing was written"
                 : "Imported " + rowsImported + " of " + rowsRead + " rows into " + dataset.name());
+        if (partitioned != null) {
+            message.append(" in ").append(partitioned.partitions().size()).append(" partitions");
+            if (sharedKeys > 0) {
+                message.append(" (").append(sharedKeys).append(" keys were in more than one; their last rows in the file were "
+                        + "written again)");
+            }
+        }
         if (rowsFailed > 0) {
             message.append("; ").append(rowsFailed).append(options.dryRun() ? " rows fail validation: " + rejections.topReasons()
                     : " rows failed validation and are in the dead letters");
@@ -217,8 +286,11 @@ public final class ImportRun {
         if (startedOver) {
             message.append("; started again at row 1, as the object was replaced since the checkpoint of an earlier attempt");
         }
-        if (resumedFrom != null) {
-            message.append("; resumed at row ").append(resumedFrom.rowsRead() + 1).append(" (")
+        if (partition != null) {
+            message.append(" as ").append(partition.described()).append(" of job ").append(partition.parent());
+        }
+        if (resumedMidway()) {
+            message.append("; resumed at row ").append(rowsBefore() + resumedFrom.rowsRead() + 1).append(" (")
                     .append(position(resumedFrom.byteOffset())).append(") from the checkpoint of an earlier attempt");
         }
         if (!mapping.unknownColumns().isEmpty()) {

@@ -64,10 +64,13 @@ public final class JobStore {
     private static final String PROGRESS = SqlFile.load("sql/jobs/progress.sql");
     private static final String HEARTBEAT = SqlFile.load("sql/jobs/heartbeat.sql");
     private static final String EXPIRE_LEASES = SqlFile.load("sql/jobs/expire-leases.sql");
+    private static final String REQUEUE_ORPHANS = SqlFile.load("sql/jobs/requeue-orphans.sql");
     private static final String NEXT_RETRY_DUE = SqlFile.load("sql/jobs/next-retry-due.sql");
     private static final String OVERDUE_HERE = SqlFile.load("sql/jobs/overdue-here.sql");
     private static final String DEPENDENCIES = SqlFile.load("sql/jobs/dependencies.sql");
     private static final String BATCH_COUNTS = SqlFile.load("sql/jobs/batch-counts.sql");
+    private static final String OF_BATCH = SqlFile.load("sql/jobs/of-batch.sql");
+    private static final String CLAIM_OPEN_OF_BATCH = SqlFile.load("sql/jobs/claim-open-of-batch.sql");
     private static final String RUNNING = SqlFile.load("sql/jobs/running.sql");
     public static final int MAX_BATCH_JOBS = 1000;
 
@@ -120,11 +123,15 @@ public final class JobStore {
      * another of the batch by its ref. Refs that form a cycle or name nothing are an {@link InvalidDependency}.
      */
     public Batch createBatch(List<BatchItem> items) {
+        return createBatch(UUID.randomUUID(), items);
+    }
+
+    /** A batch under a uuid of the caller's: the partitions of an import are the batch of the parent job's uuid. */
+    public Batch createBatch(UUID batch, List<BatchItem> items) {
         if (items.isEmpty() || items.size() > MAX_BATCH_JOBS) {
             throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_JOBS + " jobs");
         }
         List<BatchItem> ordered = dependenciesFirst(items);
-        UUID batch = UUID.randomUUID();
         return transactions.execute(status -> {
             Map<String, UUID> byRef = new HashMap<>();
             Map<BatchItem, Job> created = new IdentityHashMap<>();
@@ -164,6 +171,24 @@ public final class JobStore {
             return Optional.empty();
         }
         return Optional.of(new BatchCounts(uuid, byStatus, failedForGood[0], created[0]));
+    }
+
+    /** The jobs of a batch, oldest first. */
+    public List<Job> ofBatch(UUID batch) {
+        return jdbc.query(OF_BATCH, new MapSqlParameterSource("batch", batch), rows);
+    }
+
+    /** Claims one open job of the batch for this instance, to run it here at once; empty when none is open. */
+    public Optional<Job> claimOpenOf(UUID batch) {
+        JobTransitions.require(OPEN, IN_QUEUE);
+        if (!claiming) {
+            return Optional.empty();
+        }
+        return jdbc.query(CLAIM_OPEN_OF_BATCH, new MapSqlParameterSource()
+                .addValue("from", OPEN.wireName())
+                .addValue("to", IN_QUEUE.wireName())
+                .addValue("owner", owner)
+                .addValue("batch", batch), rows).stream().findFirst();
     }
 
     /** What {@code GET /common/batches/{uuid}} answers: counts by status, and the state they come to. */
@@ -454,6 +479,23 @@ public final class JobStore {
                 .addValue("leaseSeconds", leaseSeconds), rows);
         expired.forEach(job -> noteDue(Optional.of(job)));
         return expired;
+    }
+
+    /**
+     * Gives back the jobs queued (claimed, not started) by instances that sent no heartbeat for {@code leaseSeconds}:
+     * killed with claimed jobs in memory, they would hold them for ever.
+     */
+    public List<Job> requeueOrphans(int leaseSeconds) {
+        JobTransitions.require(IN_QUEUE, OPEN);
+        JobTransitions.require(RETRY_IN_QUEUED, FAILED);
+        List<Job> requeued = jdbc.query(REQUEUE_ORPHANS, new MapSqlParameterSource()
+                .addValue("inQueue", IN_QUEUE.wireName())
+                .addValue("retryInQueued", RETRY_IN_QUEUED.wireName())
+                .addValue("open", OPEN.wireName())
+                .addValue("failed", FAILED.wireName())
+                .addValue("leaseSeconds", leaseSeconds), rows);
+        requeued.forEach(job -> noteDue(Optional.of(job)));
+        return requeued;
     }
 
     /** Whether a failed job this instance knows of is due to run again now (no query: the wake-up asks each second). */

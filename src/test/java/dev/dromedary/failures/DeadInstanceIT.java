@@ -13,6 +13,7 @@ import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -50,6 +51,37 @@ class DeadInstanceIT {
             assertThat(job.get("claimed_by").asText()).isEqualTo("live");
             assertThat(job.get("attempts").asInt()).isEqualTo(2);
             assertThat(job.get("job_response").get("messages").asText()).isEqualTo("greeted Lazarus");
+        }
+    }
+
+    @Test
+    void jobsQueuedByAnInstanceThatDiedAreClaimedByAnotherWhileALiveInstancesQueueIsLeftAlone() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary migrates = RunningDromedary.named("migrates", database).with("FIRST_TIME_RUNNER_ENABLED", false)
+                .start()) {
+            assertThat(migrates.api().list("{}").status()).isEqualTo(200);
+        }
+        JobStore ghost = new JobStore(database.dataSource(), JSON, "ghost");
+        JobStore slow = new JobStore(database.dataSource(), JSON, "slow");
+        Job orphan = ghost.create(new NewJob("test_succeed", JSON.createObjectNode().put("name", "Orphan"), 0, 30, null)).job();
+        List<Job> claimedByGhost = ghost.claimOpen("default", 1);
+        assertThat(claimedByGhost).extracting(Job::uuid).containsExactly(orphan.uuid());
+        Job kept = slow.create(new NewJob("test_succeed", JSON.createObjectNode().put("name", "Kept"), 0, 30, null)).job();
+        List<Job> claimedBySlow = slow.claimOpen("default", 1);
+        assertThat(claimedBySlow).extracting(Job::uuid).containsExactly(kept.uuid());
+        // the ghost's last heartbeat is a lease old; the slow instance's is fresh
+        database.update("INSERT INTO instances (id, heartbeat_at) VALUES ('ghost', now() - interval '10 minutes'), ('slow', now())");
+
+        try (RunningDromedary live = RunningDromedary.named("heir", database).with("LEASE_SECONDS", 60).start()) {
+            JobsApi api = live.api();
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.status(orphan.uuid().toString()).equals("completed"));
+
+            JsonNode job = api.job(orphan.uuid().toString());
+            assertThat(job.get("claimed_by").asText()).isEqualTo("heir");
+            assertThat(job.get("attempts").asInt()).isEqualTo(1);
+            assertThat(api.status(kept.uuid().toString())).isEqualTo("in_queue");
+            assertThat(slow.start(claimedBySlow.get(0))).as("still the slow instance's to start").isPresent();
+            assertThat(ghost.start(claimedByGhost.get(0))).as("fenced out").isEmpty();
         }
     }
 

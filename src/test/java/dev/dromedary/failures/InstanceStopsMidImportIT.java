@@ -210,6 +210,43 @@ class InstanceStopsMidImportIT {
         }
     }
 
+    @Test
+    void aPartitionedImportWhoseInstanceIsKilledIsFinishedByTheOtherWithItsCountsExact() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        int port = RunningDromedary.freePort();
+        Path log = Files.createTempFile(Path.of("target"), "killed-partitions-", ".log");
+        String parent;
+        // each instance holds one claimed partition at most besides those it runs, so that both get some
+        try (RunningDromedary survivor = RunningDromedary.named("survivor", database).with("PARALLEL_JOBS", 2)
+                .with("JOB_IN_QUEUE_SIZE", 1).start()) {
+            try (DromedaryProcess doomed = DromedaryProcess.start(log, DromedaryProcess.on(database, "doomed", port,
+                    Map.of("PARALLEL_JOBS", "2", "JOB_IN_QUEUE_SIZE", "1", "BATCH_SIZE_FOR_INSERTION", "250")), List.of()).awaitStarted()) {
+                parent = doomed.api(port, RunningDromedary.API_KEY).createJob("insert_csv_file",
+                        "{\"s3_key\": \"" + KEY + "\", \"partitions\": 6}");
+                // killed while it imports a partition past its first checkpoint
+                await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE batch_uuid = ?::uuid "
+                        + "AND claimed_by = 'doomed' AND status = 'processing' AND checkpoint IS NOT NULL", parent) > 0);
+                doomed.kill();
+            }
+            // as above: the dead instance's last heartbeats aged past the lease instead of waiting it out
+            long orphans = database.update("UPDATE jobs SET heartbeat_at = now() - interval '10 minutes' "
+                    + "WHERE claimed_by = 'doomed' AND status IN ('processing', 'retrying')");
+            assertThat(orphans).isPositive();
+            database.update("UPDATE instances SET heartbeat_at = now() - interval '10 minutes' WHERE id = 'doomed'");
+            JsonNode job = new ImportFixture(survivor, database).awaitSettled(parent);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            JsonNode response = job.get("job_response");
+            assertThat(response.get("partitions")).hasSize(6);
+            assertThat(response.get("rows_read").asLong()).isEqualTo(ROWS);
+            assertThat(response.get("rows_imported").asLong()).isEqualTo(ROWS);
+            assertThat(response.get("keys_in_several_partitions").asLong()).isZero();
+            assertThat(database.queryLong("SELECT count(*) FROM jobs WHERE batch_uuid = ?::uuid AND attempts > 1 "
+                    + "AND job_response->>'resumed_at_row' IS NOT NULL", parent)).as("a killed partition resumed at its checkpoint").isPositive();
+            assertEveryRowOnceEverywhere(database, survivor);
+        }
+    }
+
     private static long checkpointRow(JsonNode job) {
         return job.path("progress").path("checkpoint").path("rows_read").asLong();
     }

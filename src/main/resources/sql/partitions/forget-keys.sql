@@ -1,0 +1,1 @@
+DELETE FROM partition_keys WHERE parent_uuid = :parent
