@@ -60,6 +60,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class Bench {
 
+    /** The partitions of the bench's partitioned import. */
+    private static final int PARTITIONS = 4;
     private static final String KEY = "bench-key";
     private static final int FORMAT_ROUNDS = 3;
     private static final int PICKUP_JOBS = 1000;
@@ -88,7 +90,7 @@ public final class Bench {
 
         public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs", "pickup");
         /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
-        public static final List<String> EXTRA_STEPS = List.of("formats");
+        public static final List<String> EXTRA_STEPS = List.of("formats", "partitions");
 
         public static Options parse(List<String> args) {
             long rows = 1_000_000;
@@ -256,6 +258,9 @@ public final class Bench {
             }
             if (options.steps().contains("formats")) {
                 results.put("formats", formats(data));
+            }
+            if (options.steps().contains("partitions")) {
+                results.putAll(partitionedImport(data));
             }
         }
         if (results.containsKey("copy_seconds") && results.containsKey("bulk_seconds") && results.containsKey("import_seconds")) {
@@ -471,8 +476,46 @@ public final class Bench {
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
+    /**
+     * The file imported in {@value #PARTITIONS} partitions on this one instance, right after an import of it in one
+     * piece: the boundary scan's speed, each partition's rows/s (median), and the time against the one-piece import.
+     * One machine's cores are shared by the partitions: the gain shows only across machines (README, "Several instances").
+     */
+    private Map<String, Object> partitionedImport(Path data) throws Exception {
+        double whole = (double) dromedaryImport(data).get("import_seconds");
+        Map<String, Object> cut = dromedaryImport(data, ", \"partitions\": " + PARTITIONS);
+        JsonNode response = (JsonNode) cut.remove("job_response");
+        List<Double> partitionSpeeds = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); var query = connection.prepareStatement(
+                "SELECT rows_read / greatest(extract(epoch FROM completed_at - started_at), 0.001) FROM jobs WHERE batch_uuid = ?::uuid")) {
+            query.setString(1, response.path("uuid").asText());
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    partitionSpeeds.add(rows.getDouble(1));
+                }
+            }
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        double seconds = (double) cut.get("import_seconds");
+        results.put("partitioned_import_seconds", seconds);
+        results.put("partitioned_ratio", round(seconds / whole));
+        results.put("boundary_scan_mb_per_second", response.path("job_response").path("boundary_scan").path("mb_per_second").asLong());
+        results.put("partition_rows_per_second", Math.round(median(partitionSpeeds)));
+        out.printf("Partitioned import (%d partitions): %.1f s, %.2f x the import in one piece; boundary scan %d MB/s; "
+                + "%d rows/s per partition (median)%n", PARTITIONS, seconds, seconds / whole,
+                results.get("boundary_scan_mb_per_second"), results.get("partition_rows_per_second"));
+        return results;
+    }
+
     /** A Dromedary import of the file, from an empty table and index: upload, create the job, wait for it. */
     private Map<String, Object> dromedaryImport(Path data) throws Exception {
+        Map<String, Object> results = dromedaryImport(data, "");
+        results.remove("job_response");
+        return results;
+    }
+
+    /** As {@link #dromedaryImport(Path)}, with more fields of job_data ({@code moreJobData}: ", \"name\": value", ...). */
+    private Map<String, Object> dromedaryImport(Path data, String moreJobData) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE " + contacts.table() + ", filters_data, dead_letters, imported_objects");
         }
@@ -490,7 +533,8 @@ public final class Bench {
         HeapWatch heap = new HeapWatch();
         heap.start();
         long start = System.nanoTime();
-        JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\", \"force\": true}}");
+        JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\", \"force\": true"
+                + moreJobData + "}}");
         double seconds = seconds(start);
         heap.stop();
         requireCompleted(job);
@@ -502,6 +546,7 @@ public final class Bench {
         results.put("peak_rss_mb", heap.peakRssMb());
         results.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         out.printf("Dromedary import: %.1f s (upload %.1f s before it)%n", seconds, upload);
+        results.put("job_response", job);
         return results;
     }
 
@@ -693,6 +738,10 @@ public final class Bench {
         figure(r, "jobs_per_second", "no-op jobs per second");
         figure(r, "pickup_p50_ms", "pickup p50 (ms), 1,000 at 100/s");
         figure(r, "pickup_p99_ms", "pickup p99 (ms)");
+        row(r, "partitioned_import_seconds", "Dromedary import, " + PARTITIONS + " partitions");
+        figure(r, "partitioned_ratio", "partitioned / one piece");
+        figure(r, "boundary_scan_mb_per_second", "boundary scan (MB/s)");
+        figure(r, "partition_rows_per_second", "rows/s per partition (median)");
     }
 
     private void row(Map<String, Object> results, String field, String step) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class ImportRoutesTest extends RouteTest {
 
     private final StubImport fileImport = new StubImport();
+    private final StubPartitions partitions = new StubPartitions();
     private final List<Object> written = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -39,6 +40,35 @@ class ImportRoutesTest extends RouteTest {
         AdviceWith.adviceWith(context, "get-whole-object", advice ->
                 advice.weaveByToString("to\\[aws2-s3:.*operation=getObject\\]").replace().setBody(exchange -> new ByteArrayInputStream(new byte[0])));
         context.start();
+    }
+
+    @Test
+    void aCutImportWaitsForItsPartitionsInsteadOfReadingTheObjectAndCountsItImportedOnce() {
+        StubRun run = new StubRun();
+        run.partitioned = true;
+        fileImport.batches = 3;
+
+        Exchange done = template.send("direct:job-insert_csv_file", exchange -> exchange.setProperty("importRun", run));
+
+        assertThat(done.getException()).isNull();
+        assertThat(partitions.planned).hasValue(1);
+        assertThat(partitions.awaited).hasValue(1);
+        assertThat(written).as("the partitions' jobs write the rows").isEmpty();
+        assertThat(fileImport.imported).hasValue(1);
+    }
+
+    @Test
+    void aPartitionReadsItsPartAndLeavesTheObjectToItsParent() {
+        StubRun run = new StubRun();
+        run.partition = "partition 2 of 4";
+        fileImport.batches = 3;
+
+        Exchange done = template.send("direct:job-insert_csv_file", exchange -> exchange.setProperty("importRun", run));
+
+        assertThat(done.getException()).isNull();
+        assertThat(partitions.awaited).hasValue(0);
+        assertThat(written).hasSize(3);
+        assertThat(fileImport.imported).as("the object counts as imported when the parent completes").hasValue(0);
     }
 
     @Test
@@ -94,6 +124,7 @@ class ImportRoutesTest extends RouteTest {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("fileImport", fileImport);
+        registry.bind("partitionedImport", partitions);
         // one batch in flight: which batch spends the budget is then certain
         registry.bind("importBatches", java.util.concurrent.Executors.newFixedThreadPool(1));
     }
@@ -115,6 +146,16 @@ class ImportRoutesTest extends RouteTest {
         volatile boolean dryRun;
         volatile boolean stoppedEarly;
         volatile String overBudget;
+        volatile boolean partitioned;
+        volatile Object partition;
+
+        public boolean isPartitioned() {
+            return partitioned;
+        }
+
+        public Object partition() {
+            return partition;
+        }
 
         public boolean hasBytesLeft() {
             return true;
@@ -158,6 +199,7 @@ class ImportRoutesTest extends RouteTest {
         volatile int batches;
         volatile int stopAfter = Integer.MAX_VALUE;
         volatile int overBudgetAfter = Integer.MAX_VALUE;
+        final AtomicInteger imported = new AtomicInteger();
         volatile StubRun run;
         final AtomicInteger recorded = new AtomicInteger();
         final AtomicInteger abandoned = new AtomicInteger();
@@ -217,6 +259,7 @@ class ImportRoutesTest extends RouteTest {
         }
 
         public void recordImported(Exchange exchange) {
+            imported.incrementAndGet();
         }
 
         public void finish(Exchange exchange) {
@@ -227,6 +270,20 @@ class ImportRoutesTest extends RouteTest {
         }
 
         public void startOver(Exchange exchange) {
+        }
+    }
+
+    /** PartitionedImport's methods the job's route calls: it counts them. */
+    public static final class StubPartitions {
+        final AtomicInteger planned = new AtomicInteger();
+        final AtomicInteger awaited = new AtomicInteger();
+
+        public void plan(Exchange exchange) {
+            planned.incrementAndGet();
+        }
+
+        public void await(Exchange exchange) {
+            awaited.incrementAndGet();
         }
     }
 }
