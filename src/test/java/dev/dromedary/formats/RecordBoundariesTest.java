@@ -25,7 +25,7 @@ class RecordBoundariesTest {
     @Test
     void aReaderStartedAtEachCutReadsTheWholeFilesRecordsFromThereOn() {
         Random random = new Random(42);
-        for (int file = 0; file < 300; file++) {
+        for (int file = 0; file < 1000; file++) {
             Dialect dialect = file % 2 == 0 ? CSV : ESCAPED;
             byte[] bytes = randomFile(random, dialect, 1 + random.nextInt(60));
             List<SourceRow> whole = read(bytes, 0, 1, dialect);
