@@ -98,7 +98,7 @@ public final class PartitionedImport {
         }
         Integer asked = run.options.partitions();
         long parts = asked != null ? asked : Math.min(maxPartitions, (run.bytesTotal + minBytes - 1) / Math.max(1, minBytes));
-        if (parts <= 1) {
+        if (parts <= 1 || run.bytesTotal == 0) {
             return;
         }
         byte[] head = range(run, 0, Math.min(HEAD_BYTES, run.bytesTotal));
@@ -190,12 +190,17 @@ public final class PartitionedImport {
                 }
             }
             if (!jobs.recordProgress(parent, run.attempt, rowsRead, rowsWritten, rowsFailed, bytesRead, run.bytesTotal, null)) {
-                for (Job partition : partitions) {
-                    // a finished partition stays as it is: cancelling it is refused
-                    jobs.cancel(partition.uuid());
+                boolean cancelled = jobs.find(parent).map(job -> job.status() == JobStatus.CANCELLED).orElse(true);
+                if (cancelled) {
+                    keys.forget(parent);
+                    for (Job partition : partitions) {
+                        // a finished partition stays as it is: cancelling it is refused
+                        jobs.cancel(partition.uuid());
+                    }
                 }
-                throw new ImportRejected("the job was cancelled or taken over while its partitions ran; its partitions that had "
-                        + "not finished are cancelled");
+                // timed out or taken over: the partitions go on, for the attempt that follows to wait for
+                throw new ImportRejected(cancelled ? "the job was cancelled while its partitions ran; its partitions that had "
+                        + "not finished are cancelled" : "the job was stopped (timed out or taken over) while its partitions ran");
             }
             if (allCompleted) {
                 break;
