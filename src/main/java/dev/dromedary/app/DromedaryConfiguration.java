@@ -65,6 +65,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -133,8 +134,9 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         stopWithContext(context, "embedded services", services::close);
         OpenTelemetrySdk traces = Traces.install(context, settings.text("OTEL_EXPORTER_OTLP_ENDPOINT"));
         if (traces != null) {
-            // after the routes: the spans of the last jobs are sent before the process ends
-            stopWithContext(context, "OpenTelemetry", traces::close);
+            // after the routes: the spans of the last jobs are sent before the process ends, for 3 s at most (an
+            // exporter whose collector is away retries for longer, and a stop must not wait for it)
+            stopWithContext(context, "OpenTelemetry", () -> traces.shutdown().join(3, TimeUnit.SECONDS));
         }
         Database database = Database.open(services.database(), settings.integer("DATABASE_POOL_SIZE"),
                 Duration.ofSeconds(settings.integer("DATABASE_CONNECTION_TIMEOUT_SECONDS")));
