@@ -291,7 +291,10 @@ class ApiHardeningIT {
                 "{\"s3_key\": \"a.csv\", \"column_map\": {\"Mail\": 5}}", "{\"s3_key\": \"a.csv\", \"quote\": 7}",
                 "{\"s3_key\": \"a.csv\", \"null_values\": [" + "\"x\",".repeat(100) + "\"x\"]}",
                 "{\"s3_key\": \"a.csv\", \"null_values\": [\"" + "n".repeat(201) + "\"]}",
-                "{\"s3_key\": \"a.csv\", \"header\": false, \"columns\": [1, 2]}")) {
+                "{\"s3_key\": \"a.csv\", \"header\": false, \"columns\": [1, 2]}",
+                "{\"s3_key\": \"a.csv\", \"partitions\": 0}", "{\"s3_key\": \"a.csv\", \"partitions\": 1001}",
+                "{\"s3_key\": \"a.csv\", \"partitions\": \"4\"}", "{\"s3_key\": \"a.csv\", \"partitions\": 2.5}",
+                "{\"s3_key\": \"a.csv\", \"partition\": {\"parent\": \"00000000-0000-4000-8000-000000000001\", \"index\": 0}}")) {
             Response refused = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": " + jobData + "}");
             assertThat(refused.status()).as(jobData).isEqualTo(400);
             assertThat(refused.error()).as(jobData).startsWith("ERR_INVALID_JOB_DATA: job_data.");
