@@ -22,10 +22,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
@@ -120,8 +122,7 @@ public final class PartitionedImport {
         run.mapping = mapping(run, start.header());
         long began = System.nanoTime();
         List<RecordBoundaries.Cut> cuts;
-        try (InputStream rest = s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
-                .range("bytes=" + start.dataStart() + "-" + (run.bytesTotal - 1)).build())) {
+        try (InputStream rest = bytes(run, start.dataStart(), run.bytesTotal)) {
             cuts = RecordBoundaries.cuts(rest, start.dataStart(), run.bytesTotal, (int) parts, start.dialect());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -261,8 +262,7 @@ public final class PartitionedImport {
     private long writeAgain(ImportRun run, Partition partition, long[] hashes) {
         long written = 0;
         int number = 0;
-        try (InputStream bytes = s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
-                .range("bytes=" + partition.byteStart() + "-" + (partition.byteEnd() - 1)).build());
+        try (InputStream bytes = bytes(run, partition.byteStart(), partition.byteEnd());
              RecordSource records = FileSources.resume(bytes, partition.dialect(), partition.header(), partition.byteStart(),
                      partition.firstRow(), limits)) {
             List<SourceRow> chunk = new ArrayList<>(limits.batchRows());
@@ -282,18 +282,17 @@ public final class PartitionedImport {
     private long writeAgain(ImportRun run, RowBatch typed, long[] hashes) {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Long> numbers = new ArrayList<>();
-        List<SourceRow> source = new ArrayList<>();
         for (int i = 0; i < typed.rows().size(); i++) {
             if (Arrays.binarySearch(hashes, PartitionKeys.hash(typed.rows().get(i).get(run.dataset.key()))) >= 0) {
                 rows.add(typed.rows().get(i));
                 numbers.add(typed.rowNumbers().get(i));
-                long number = typed.rowNumbers().get(i);
-                typed.source().stream().filter(row -> row.number() == number).findFirst().ifPresent(source::add);
             }
         }
         if (rows.isEmpty()) {
             return 0;
         }
+        Set<Long> kept = new HashSet<>(numbers);
+        List<SourceRow> source = typed.source().stream().filter(row -> kept.contains(row.number())).toList();
         // its rows were checked and counted when their partition imported them: no dead letter is written twice
         RowBatch again = new RowBatch(run.jobUuid, run.dataset, typed.header(), typed.number(), source, rows, numbers, List.of());
         Exchange sent = producer.send("direct:write-batch", exchange -> {
@@ -342,11 +341,16 @@ public final class PartitionedImport {
     }
 
     private byte[] range(ImportRun run, long from, long length) {
-        try (InputStream bytes = s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
-                .range("bytes=" + from + "-" + (from + length - 1)).build())) {
+        try (InputStream bytes = bytes(run, from, from + length)) {
             return bytes.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The object's bytes from {@code from} up to {@code end}, of the version the import began with. */
+    private InputStream bytes(ImportRun run, long from, long end) {
+        return s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
+                .range("bytes=" + from + "-" + (end - 1)).build());
     }
 }
