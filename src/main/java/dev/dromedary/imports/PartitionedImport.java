@@ -178,14 +178,15 @@ public final class PartitionedImport {
             long bytesRead = 0;
             boolean allCompleted = true;
             for (Job partition : partitions) {
+                Partition part = partitionOf(partition);
                 rowsRead += partition.progress().rowsRead();
                 rowsWritten += partition.progress().rowsWritten();
                 rowsFailed += partition.progress().rowsFailed();
-                bytesRead += partition.status() == JobStatus.COMPLETED ? partitionOf(partition).byteEnd()
-                        - partitionOf(partition).byteStart() : partition.progress().bytesRead();
+                bytesRead += partition.status() == JobStatus.COMPLETED ? part.byteEnd() - part.byteStart()
+                        : partition.progress().bytesRead();
                 allCompleted &= partition.status() == JobStatus.COMPLETED;
                 if (partition.status() == JobStatus.CANCELLED || (partition.status() == JobStatus.FAILED && partition.runAfter() == null)) {
-                    throw new ImportRejected("ERR_PARTITION_FAILED: " + partitionOf(partition).described() + " (job "
+                    throw new ImportRejected("ERR_PARTITION_FAILED: " + part.described() + " (job "
                             + partition.uuid() + ") " + (partition.status() == JobStatus.CANCELLED ? "was cancelled, so this import cannot complete"
                             : "failed: " + firstError(partition) + "; a retry of this job imports that partition again"));
                 }
