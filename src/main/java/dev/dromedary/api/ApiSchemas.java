@@ -218,7 +218,7 @@ public final class ApiSchemas {
     @Schema(name = "Job", description = "A job. job_response.runtime_errors holds the errors of its runs: ERR_JOB_TIMEOUT, "
             + "ERR_TOO_MANY_BAD_ROWS, ERR_INVALID_VQL, ERR_UNKNOWN_FIELD, ERR_BUCKET_NOT_ALLOWED, ERR_UNKNOWN_SOURCE, "
             + "ERR_UNKNOWN_SECRET, ERR_SOURCE_FAILED, ERR_QUERY_FAILED, ERR_SOURCE_NOT_ALLOWED, ERR_SOURCE_ANSWERED_<status>, "
-            + "ERR_UNEXPECTED_ANSWER, ERR_ANSWER_TOO_LARGE")
+            + "ERR_UNEXPECTED_ANSWER, ERR_ANSWER_TOO_LARGE, ERR_PARTITION_FAILED, ERR_TOO_MANY_SHARED_KEYS")
     public record Job(
             long id, UUID uuid, String jobType, Map<String, Object> data,
             @Schema(allowableValues = {"open", "in_queue", "processing", "completed", "failed", "retry_in_queued",
