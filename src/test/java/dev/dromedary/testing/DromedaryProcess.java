@@ -29,7 +29,10 @@ public record DromedaryProcess(Process process, Path log) implements AutoCloseab
         builder.environment().putAll(env);
         builder.environment().putIfAbsent("MANAGEMENT_PORT", String.valueOf(RunningDromedary.freePort()));
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new DromedaryProcess(builder.start(), log);
+        Process process = builder.start();
+        // a test run stopped by Ctrl-C leaves no instance behind
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return new DromedaryProcess(process, log);
     }
 
     /** {@link RunningDromedary#onTestServices} for a process serving HTTP on {@code httpPort}, {@code settings} on top. */
@@ -43,7 +46,12 @@ public record DromedaryProcess(Process process, Path log) implements AutoCloseab
 
     /** Waits until the routes have started; fails with the output if the process ends first. */
     public DromedaryProcess awaitStarted() {
-        await().atMost(STARTUP).until(() -> output().contains("Routes startup") || !process.isAlive());
+        return awaitOutput("Routes startup");
+    }
+
+    /** Waits until the output holds {@code text}; fails with the output if the process ends first. */
+    public DromedaryProcess awaitOutput(String text) {
+        await().atMost(STARTUP).until(() -> output().contains(text) || !process.isAlive());
         assertThat(process.isAlive()).as("dromedary is running; its output:%n%s", output()).isTrue();
         return this;
     }

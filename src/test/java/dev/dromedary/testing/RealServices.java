@@ -115,6 +115,14 @@ public final class RealServices implements BeforeAllCallback {
         return new TestDatabase(name, requireStarted().jdbcUrl().replaceAll("/[^/]+$", "/" + name));
     }
 
+    /** Drops a database made by {@link #freshDatabase()}, closing what is still connected to it. */
+    public static void dropDatabase(TestDatabase database) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(requireStarted().jdbcUrl(), "postgres", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database.name() + " WITH (FORCE)");
+        }
+    }
+
     /** A database of the test run: its URL for an application, a data source for the test's own checks. */
     public record TestDatabase(String name, String jdbcUrl) {
 
