@@ -1,15 +1,20 @@
 package dev.dromedary.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.samples.SampleCsv;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.SinkContents;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -22,23 +27,47 @@ record ChaosFiles(int rows, String contactsKey, List<String> contactKeys, Set<St
     private static final List<String> CONTACT_FACETS = List.of("industry", "country", "state", "city", "seniority", "department");
 
     static ChaosFiles upload(int rows) throws IOException {
-        String contacts = ImportFixture.sample("contact", rows, 1807);
-        String companies = ImportFixture.sample("company", Math.max(1_000, rows / 10), 1808);
+        Path contacts = generate("contact", rows, 1807);
+        Path companies = generate("company", Math.max(1_000, rows / 10), 1808);
         String contactsKey = "chaos/contacts-" + rows + ".csv";
         String companiesKey = "chaos/companies-" + rows + ".csv";
         try (var s3 = RealServices.s3Client()) {
-            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(contactsKey), RequestBody.fromString(contacts));
-            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(companiesKey), RequestBody.fromString(companies));
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(contactsKey), RequestBody.fromFile(contacts));
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(companiesKey), RequestBody.fromFile(companies));
         }
-        List<CSVRecord> contactRecords = SinkContents.parse(contacts);
-        List<String> contactKeys = contactRecords.stream().map(record -> record.get("uuid")).sorted().toList();
-        Set<String> companyKeys = SinkContents.parse(companies).stream().map(record -> record.get("uuid"))
-                .collect(Collectors.toSet());
+        List<String> contactKeys = keysOf(contacts).stream().sorted().toList();
+        Set<String> companyKeys = new HashSet<>(keysOf(companies));
         if (contactKeys.stream().distinct().count() != rows) {
             throw new IllegalStateException("the sample repeats a key");
         }
-        return new ChaosFiles(rows, contactsKey, contactKeys, SinkContents.facetValuesIn(contactRecords, CONTACT_FACETS),
-                companiesKey, companyKeys);
+        Set<String> facets;
+        try (CSVParser records = parse(contacts)) {
+            facets = SinkContents.facetValuesIn(records, CONTACT_FACETS);
+        }
+        Files.delete(contacts);
+        Files.delete(companies);
+        return new ChaosFiles(rows, contactsKey, contactKeys, facets, companiesKey, companyKeys);
+    }
+
+    /** A sample file, written to disk rather than held: a round may import millions of rows. */
+    private static Path generate(String dataset, int rows, long seed) throws IOException {
+        Path file = Files.createTempFile(Path.of("target"), "chaos-" + dataset + "-", ".csv");
+        try (Writer out = Files.newBufferedWriter(file)) {
+            new SampleCsv(seed).write(dataset, rows, out);
+        }
+        return file;
+    }
+
+    private static List<String> keysOf(Path file) throws IOException {
+        List<String> keys = new ArrayList<>();
+        try (CSVParser records = parse(file)) {
+            records.forEach(record -> keys.add(record.get("uuid")));
+        }
+        return keys;
+    }
+
+    private static CSVParser parse(Path file) throws IOException {
+        return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(file));
     }
 
     /** Every document id of {@code index}, read page by page through a point in time, with repeats if any. */

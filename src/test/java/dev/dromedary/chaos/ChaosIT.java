@@ -62,7 +62,7 @@ class ChaosIT {
     @AfterAll
     static void printTheTable() {
         String heading = String.format("Fault suite: %d round(s) of each fault, %,d rows imported and %,d exported a round, "
-                + "%d no-op jobs; LEASE_SECONDS %d, retry_count %d, retry_interval %d s; seed %d (-Dchaos.seed)",
+                + "%,d no-op jobs; LEASE_SECONDS %d, retry_count %d, retry_interval %d s; seed %d (-Dchaos.seed)",
                 ROUNDS, ROWS, files.companyKeys().size(), JOBS, ChaosRound.LEASE_SECONDS, ChaosRound.RETRY_COUNT,
                 ChaosRound.RETRY_INTERVAL_SECONDS, SEED);
         System.out.println(TABLE.render(heading));
@@ -197,10 +197,12 @@ class ChaosIT {
                 victim.process().awaitStarted();
                 work.importCompanies(one.api());
                 String parent = work.startImport(victim.api(), ", \"partitions\": 6");
-                // killed while it imports a partition past its first checkpoint, and holds a no-op job
-                await().atMost(Duration.ofMinutes(2)).until(() -> work.database.queryLong("SELECT count(*) FROM jobs "
+                // killed midway through a partition of its own, past a checkpoint, while it holds a no-op job
+                long partitionRows = (long) (share() * ROWS / 6);
+                await().atMost(Duration.ofMinutes(5)).until(() -> work.database.queryLong("SELECT count(*) FROM jobs "
                         + "WHERE batch_uuid = ?::uuid AND claimed_by = ? AND status IN ('processing', 'retrying') "
-                        + "AND checkpoint IS NOT NULL", parent, victim.id()) > 0 || !work.statusOf(parent).equals("processing"));
+                        + "AND checkpoint IS NOT NULL AND rows_read >= ?", parent, victim.id(), partitionRows) > 0
+                        || !work.statusOf(parent).equals("processing"));
                 work.startNoopJobs(one.api(), JOBS);
                 work.startExport(one.api());
                 await().atMost(Duration.ofMinutes(2)).until(() -> work.database.queryLong("SELECT count(*) FROM jobs "

@@ -33,7 +33,7 @@ public final class SinkContents {
     }
 
     /** The distinct facet values of {@code records}, as "facet=value"; a cell may list several, separated by ';'. */
-    public static Set<String> facetValuesIn(List<CSVRecord> records, List<String> facets) {
+    public static Set<String> facetValuesIn(Iterable<CSVRecord> records, List<String> facets) {
         Set<String> values = new TreeSet<>();
         for (CSVRecord record : records) {
             for (String facet : facets) {
