@@ -23,6 +23,6 @@ rm -f target/chaos-report.md
 status=0
 ./mvnw -q verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT -Dchaos.rounds="$rounds" \
   -Dchaos.rows="$rows" -Dchaos.jobs="$jobs" -Dchaos.faults="$faults" ${seed:+-Dchaos.seed="$seed"} \
-  | grep --line-buffered -E "^CHAOS ROUND|Tests run:|FAIL" || status=$?
+  | grep --line-buffered -E "^CHAOS ROUND|Tests run:|<<< FAIL|BUILD FAILURE" || status=$?
 cat target/chaos-report.md 2>/dev/null || true
 exit "$status"

@@ -109,9 +109,10 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         // routes poll with a timer period in milliseconds, derived from the guide's minutes or the seconds override
         context.getPropertiesComponent().addInitialProperty("TICKER_INTERVAL_MILLIS",
                 Long.toString(settings.tickerInterval().toMillis()));
-        // a lost run is found within half a lease of its lease running out, whatever the ticker
+        // a lost run is found within a tenth of a lease of its lease running out, whatever the ticker: its recovery
+        // takes the lease and one retry (half a lease added up to 5 s to a 10 s lease in the fault suite)
         context.getPropertiesComponent().addInitialProperty("LEASE_CHECK_MILLIS",
-                Long.toString(Math.max(100, settings.integer("LEASE_SECONDS") * 500L)));
+                Long.toString(Math.max(100, settings.integer("LEASE_SECONDS") * 100L)));
 
         boolean servesHttp = Boolean.parseBoolean(settings.text("camel.server.enabled"));
         if (servesHttp) {

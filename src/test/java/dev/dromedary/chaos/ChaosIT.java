@@ -121,11 +121,7 @@ class ChaosIT {
 
     @Test
     void anImportAndAnExportThroughAPostgresqlRestartLoseAndRepeatNothing() throws Exception {
-        throughServiceFault("postgres-restart", "PostgreSQL restarted (down 5 s)", Map.of(), outage -> {
-            outage.postgres().cut();
-            lastFor(Duration.ofSeconds(5));
-            outage.postgres().restore();
-        });
+        throughServiceFault("postgres-restart", "PostgreSQL restarted (down 5 s)", Map.of(), outage -> down(outage.postgres(), Duration.ofSeconds(5)));
     }
 
     @Test
@@ -159,7 +155,7 @@ class ChaosIT {
                 await().atMost(Duration.ofMinutes(1)).until(() -> work.database.queryLong("SELECT count(*) FROM pg_stat_activity "
                         + "WHERE datname = current_database() AND wait_event_type = 'Lock'") >= poolSize);
                 // every connection of the pool waits on the lock: held past DATABASE_CONNECTION_TIMEOUT_SECONDS, so
-                // that asking the pool for one fails
+                // that asking the pool for one fails (a set time, as in the outages)
                 lastFor(Duration.ofSeconds(7));
                 holder.rollback();
             }
@@ -168,20 +164,12 @@ class ChaosIT {
 
     @Test
     void anImportAndAnExportThroughAnElasticsearchRestartLoseAndRepeatNothing() throws Exception {
-        throughServiceFault("elasticsearch", "Elasticsearch stopped and restarted (down 8 s)", Map.of(), outage -> {
-            outage.elasticsearch().cut();
-            lastFor(Duration.ofSeconds(8));
-            outage.elasticsearch().restore();
-        });
+        throughServiceFault("elasticsearch", "Elasticsearch stopped and restarted (down 8 s)", Map.of(), outage -> down(outage.elasticsearch(), Duration.ofSeconds(8)));
     }
 
     @Test
     void anImportAndAnExportThroughAnS3ServerRestartLoseAndRepeatNothing() throws Exception {
-        throughServiceFault("s3", "S3 server stopped and restarted (down 5 s)", Map.of(), outage -> {
-            outage.s3().cut();
-            lastFor(Duration.ofSeconds(5));
-            outage.s3().restore();
-        });
+        throughServiceFault("s3", "S3 server stopped and restarted (down 5 s)", Map.of(), outage -> down(outage.s3(), Duration.ofSeconds(5)));
     }
 
     @Test
@@ -211,6 +199,8 @@ class ChaosIT {
                 victim.process().kill();
                 work.faultEnded(victim.id());
                 work.settle(one::api);
+                work.note(work.database.queryLong("SELECT count(*) FROM jobs WHERE batch_uuid = ?::uuid AND attempts > 1 "
+                        + "AND job_response->>'resumed_at_row' IS NOT NULL", parent) + " partition(s) resumed at a checkpoint");
                 TABLE.add(work.outcome());
             } finally {
                 for (Launched instance : launched) {
@@ -295,7 +285,13 @@ class ChaosIT {
         return 0.15 + RANDOM.nextDouble() * 0.35;
     }
 
-    /** An outage lasts a set time, as a restart does: this is the fault itself, not a wait for an outcome. */
+    /** The service's port is gone for a set time, as in a restart: the fault itself, not a wait for an outcome. */
+    private static void down(ServiceOutage service, Duration outage) throws Exception {
+        service.cut();
+        lastFor(outage);
+        service.restore();
+    }
+
     private static void lastFor(Duration outage) throws InterruptedException {
         Thread.sleep(outage.toMillis());
     }

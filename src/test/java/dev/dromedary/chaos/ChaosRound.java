@@ -210,6 +210,11 @@ final class ChaosRound {
         }
     }
 
+    /** A fact of the round worth printing with it. */
+    void note(String note) {
+        notes.add(note);
+    }
+
     private void awaitSettled() {
         await().atMost(settleWithin).pollInterval(Duration.ofMillis(250))
                 .until(() -> database.queryLong(UNSETTLED) == 0);
