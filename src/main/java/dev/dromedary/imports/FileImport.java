@@ -220,7 +220,8 @@ public final class FileImport {
         ImportRun run = run(exchange);
         try {
             // unbounded: it only counts the object's bytes read, for the progress of a gzipped import
-            run.objectRead = BoundedInputStream.builder().setInputStream(exchange.getMessage().getMandatoryBody(InputStream.class)).get();
+            run.objectRead = BoundedInputStream.builder()
+                    .setInputStream(S3Body.checked(exchange.getMessage().getMandatoryBody(InputStream.class))).get();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

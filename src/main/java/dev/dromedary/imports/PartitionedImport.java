@@ -351,7 +351,7 @@ public final class PartitionedImport {
 
     /** The object's bytes from {@code from} up to {@code end}, of the version the import began with. */
     private InputStream bytes(ImportRun run, long from, long end) {
-        return s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
-                .range("bytes=" + from + "-" + (end - 1)).build());
+        return S3Body.checked(s3.getObject(GetObjectRequest.builder().bucket(run.bucket).key(run.key).ifMatch(run.etag)
+                .range("bytes=" + from + "-" + (end - 1)).build()));
     }
 }

@@ -133,7 +133,7 @@ class ChaosIT {
                 try (Connection connection = work.database.dataSource().getConnection();
                      Statement statement = connection.createStatement()) {
                     statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                            + "WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()");
                 }
                 // the next comes once the import has gone on, or has stopped for good
                 await().atMost(Duration.ofMinutes(2)).until(() -> work.rowsRead() > before

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One round of the fault suite, on a database and indices of its own: the work (an import of the contacts file, an
@@ -215,9 +217,32 @@ final class ChaosRound {
         notes.add(note);
     }
 
-    private void awaitSettled() {
-        await().atMost(settleWithin).pollInterval(Duration.ofMillis(250))
-                .until(() -> database.queryLong(UNSETTLED) == 0);
+    private void awaitSettled() throws SQLException {
+        try {
+            await().atMost(settleWithin).pollInterval(Duration.ofMillis(250))
+                    .until(() -> database.queryLong(UNSETTLED) == 0);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder unsettled = new StringBuilder();
+            for (String uuid : database.queryStrings("SELECT uuid::text FROM jobs WHERE status NOT IN ('completed', 'cancelled') "
+                    + "AND NOT (status = 'failed' AND run_after IS NULL)")) {
+                unsettled.append(jobRow(uuid)).append('\n');
+            }
+            throw new AssertionError(fault + ", round " + round + ": jobs not settled within " + settleWithin + ":\n"
+                    + unsettled + "threads of this JVM in Dromedary's code:\n" + dromedaryThreads(), e);
+        }
+    }
+
+    /** The stacks of this JVM's threads that are in Dromedary's code: where an instance in the test JVM is stuck. */
+    private static String dromedaryThreads() {
+        StringBuilder threads = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("dev.dromedary.")
+                    && !frame.getClassName().startsWith("dev.dromedary.chaos."))) {
+                threads.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                Arrays.stream(stack).limit(30).forEach(frame -> threads.append("    at ").append(frame).append('\n'));
+            }
+        });
+        return threads.toString();
     }
 
     /** What the round left behind, counted against the files. */
