@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -78,6 +79,8 @@ public final class JobStore {
     private final ObjectMapper json;
     private final String owner;
     private final LiveRuns runs = new LiveRuns();
+    /** The jobs this instance claimed and has not started; a claim of its own in the table but not here lost its answer. */
+    private final Set<UUID> queuedHere = ConcurrentHashMap.newKeySet();
     private final DueRetries dueRetries = new DueRetries();
     private final RowMapper<Job> rows;
     private final TransactionTemplate transactions;
@@ -184,11 +187,13 @@ public final class JobStore {
         if (!claiming) {
             return Optional.empty();
         }
-        return jdbc.query(CLAIM_OPEN_OF_BATCH, new MapSqlParameterSource()
+        Optional<Job> claimed = jdbc.query(CLAIM_OPEN_OF_BATCH, new MapSqlParameterSource()
                 .addValue("from", OPEN.wireName())
                 .addValue("to", IN_QUEUE.wireName())
                 .addValue("owner", owner)
                 .addValue("batch", batch), rows).stream().findFirst();
+        claimed.ifPresent(job -> queuedHere.add(job.uuid()));
+        return claimed;
     }
 
     /** What {@code GET /common/batches/{uuid}} answers: counts by status, and the state they come to. */
@@ -348,6 +353,7 @@ public final class JobStore {
      * attempt; empty when it is no longer ours to run, for example because it was cancelled meanwhile.
      */
     public Optional<Job> start(Job claimed) {
+        queuedHere.remove(claimed.uuid());
         JobStatus running = claimed.status() == RETRY_IN_QUEUED ? JobStatus.RETRYING : JobStatus.PROCESSING;
         Optional<Job> started = guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource());
         started.ifPresent(runs::started);
@@ -483,7 +489,8 @@ public final class JobStore {
 
     /**
      * Gives back the jobs queued (claimed, not started) by instances that sent no heartbeat for {@code leaseSeconds}:
-     * killed with claimed jobs in memory, they would hold them for ever.
+     * killed with claimed jobs in memory, they would hold them for ever. So too this instance's own claims of a
+     * lease ago that it does not hold: the claim committed, but its answer was lost with the connection.
      */
     public List<Job> requeueOrphans(int leaseSeconds) {
         JobTransitions.require(IN_QUEUE, OPEN);
@@ -493,6 +500,8 @@ public final class JobStore {
                 .addValue("retryInQueued", RETRY_IN_QUEUED.wireName())
                 .addValue("open", OPEN.wireName())
                 .addValue("failed", FAILED.wireName())
+                .addValue("owner", owner)
+                .addValue("queuedHere", queuedHere.stream().map(UUID::toString).collect(Collectors.joining(",")))
                 .addValue("leaseSeconds", leaseSeconds), rows);
         requeued.forEach(job -> noteDue(Optional.of(job)));
         return requeued;
@@ -537,7 +546,9 @@ public final class JobStore {
         if (retries > 0) {
             dueRetries.dueAt(Instant.now());
         }
-        return transitionAllOwned(IN_QUEUE, OPEN) + retries;
+        int handedBack = transitionAllOwned(IN_QUEUE, OPEN) + retries;
+        queuedHere.clear();
+        return handedBack;
     }
 
     private Optional<Job> noteDue(Optional<Job> job) {
@@ -564,6 +575,7 @@ public final class JobStore {
                 .addValue("queue", queue)
                 .addValue("queueSize", queueSize), rows);
         claimTimes.accept(from == OPEN ? "first_time" : "retry", Duration.ofNanos(System.nanoTime() - start));
+        claimed.forEach(job -> queuedHere.add(job.uuid()));
         return claimed.stream().sorted(CLAIM_ORDER).toList();
     }
 

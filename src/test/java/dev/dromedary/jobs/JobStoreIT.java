@@ -122,6 +122,26 @@ class JobStoreIT {
     }
 
     @Test
+    void aClaimWhoseAnswerWasLostGoesBackALeaseLaterAndAClaimHeldInMemoryStays() throws Exception {
+        database.update("INSERT INTO instances (id, heartbeat_at) VALUES ('mine', now())");
+        Job held = mine.create(newJob()).job();
+        claimOne(mine, held);
+        Job lost = mine.create(newJob()).job();
+        // the claim committed, and the connection broke before its answer came: the table says mine, the store knows nothing
+        database.update("UPDATE jobs SET status = 'in_queue', claimed_by = 'mine', claimed_at = now() WHERE uuid = ?", lost.uuid());
+
+        assertThat(mine.requeueOrphans(60)).as("claimed less than a lease ago").isEmpty();
+        database.update("UPDATE jobs SET claimed_at = now() - interval '2 minutes' WHERE status = 'in_queue'");
+
+        assertThat(theirs.requeueOrphans(60)).as("another instance cannot tell a lost answer from a long queue").isEmpty();
+        assertThat(mine.requeueOrphans(60)).extracting(Job::uuid).containsExactly(lost.uuid());
+        Job requeued = mine.find(lost.uuid()).orElseThrow();
+        assertThat(requeued.status()).isEqualTo(JobStatus.OPEN);
+        assertThat(requeued.claimedBy()).isNull();
+        assertThat(mine.find(held.uuid()).orElseThrow().status()).isEqualTo(JobStatus.IN_QUEUE);
+    }
+
+    @Test
     void aRestartedInstanceOfTheSameIdHandsBackWhatItsKilledRunQueuedAndRetriesGoBackFailedAndDue() throws Exception {
         Job first = mine.create(newJob()).job();
         claimOne(mine, first);
