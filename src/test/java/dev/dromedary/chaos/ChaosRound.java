@@ -237,7 +237,8 @@ final class ChaosRound {
         StringBuilder threads = new StringBuilder();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             if (Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("dev.dromedary.")
-                    && !frame.getClassName().startsWith("dev.dromedary.chaos."))) {
+                    && !frame.getClassName().startsWith("dev.dromedary.chaos.")
+                    && !frame.getClassName().startsWith("dev.dromedary.testing."))) {
                 threads.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
                 Arrays.stream(stack).limit(30).forEach(frame -> threads.append("    at ").append(frame).append('\n'));
             }
