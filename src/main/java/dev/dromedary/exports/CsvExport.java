@@ -151,6 +151,7 @@ public final class CsvExport {
                 printer.printRecord(row);
             }
         }
+        run.pages++;
         return csv.toString();
     }
 
@@ -214,17 +215,16 @@ public final class CsvExport {
 
     /**
      * Adds a page's CSV to the upload, sending a part whenever one is full, and writes the job's progress
-     * once a second; a redelivered page is not added twice.
+     * once a second; a page redelivered after any of these failed is not added twice.
      */
     public void append(Exchange exchange) {
         ExportRun run = run(exchange);
-        if (run.appendedPages == run.pages) {
+        if (run.appendedPages < run.pages) {
             run.upload.write(exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8));
             run.appendedPages++;
             run.rowsExported += run.rowsInPage;
         }
         run.upload.sendFullParts();
-        run.pages++;
         long now = System.nanoTime();
         if (now - run.progressWrittenAt >= PROGRESS_INTERVAL_NANOS || !run.more) {
             run.progressWrittenAt = now;

@@ -260,6 +260,40 @@ class CsvExportIT {
     }
 
     @Test
+    void aPageWhoseProgressWriteFailsIsRedeliveredAndWrittenOnce() throws Exception {
+        // the first progress write of an export fails, as when the pool has no connection to give in time
+        database.update("""
+                CREATE SEQUENCE export_progress_writes;
+                CREATE FUNCTION fail_first_export_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.job_type = 'export_csv_file' AND NEW.rows_read > 0 THEN
+                        IF nextval('export_progress_writes') = 1 THEN
+                            RAISE EXCEPTION 'no connection available (the test fails this write)';
+                        END IF;
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER fail_first_export_progress BEFORE UPDATE ON jobs
+                    FOR EACH ROW EXECUTE FUNCTION fail_first_export_progress()""");
+        try {
+            // pages of 700: the last, written with the job's progress, holds 200 rows
+            JsonNode job = export("{\"service\": \"company\", \"vql\": {\"select_columns\": [\"uuid\"], "
+                    + "\"order_by\": [{\"order_by\": \"uuid\", \"order_direction\": \"asc\"}], \"limit\": 700}}");
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            assertThat(database.queryLong("SELECT last_value FROM export_progress_writes")).as("a write failed and was made again")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(job.get("job_response").get("rows_exported").asLong()).isEqualTo(3_000);
+            List<CSVRecord> exported = parse(download(job.get("job_response").get("s3_key").asText()));
+            assertThat(exported.stream().map(record -> record.get("uuid")).toList())
+                    .containsExactlyElementsOf(companies.stream().map(record -> record.get("uuid")).sorted().toList());
+        } finally {
+            database.update("DROP TRIGGER fail_first_export_progress ON jobs; DROP FUNCTION fail_first_export_progress(); "
+                    + "DROP SEQUENCE export_progress_writes");
+        }
+    }
+
+    @Test
     void withoutSelectColumnsTheJobFailsWithTheGuidesError() {
         JsonNode job = export("{\"service\": \"contact\", \"vql\": {\"where\": {}}}");
 
