@@ -170,6 +170,8 @@ class OrchestrationIT {
             String last = failingChain.body().get("uuids").get(3).asText();
             String afterLast = failingChain.body().get("uuids").get(4).asText();
             await().atMost(WAIT).until(() -> api.status(afterLast).equals("cancelled"));
+            // the cancellations follow the failure at once; the sibling may still be finishing its own run
+            await().atMost(WAIT).until(() -> !List.of("open", "in_queue", "processing").contains(api.status(sibling)));
             assertThat(api.status(sibling)).isEqualTo("completed");
             assertThat(api.status(last)).isEqualTo("cancelled");
             assertThat(api.job(last).get("job_response").get("messages").asText())
