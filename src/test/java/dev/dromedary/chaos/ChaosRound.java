@@ -74,6 +74,7 @@ final class ChaosRound {
     private int noopJobs;
     private int retriedByHand;
     private final List<String> notes = new ArrayList<>();
+    private final List<String> notCompleted = new ArrayList<>();
     private long rowsAtFaultEnd;
     private long faultEndedAt;
     private volatile long recoveredAt;
@@ -205,7 +206,7 @@ final class ChaosRound {
             awaitSettled();
         }
         for (String uuid : database.queryStrings("SELECT uuid::text FROM jobs WHERE status <> 'completed' ORDER BY created_at")) {
-            notes.add("not completed: " + jobRow(uuid));
+            notCompleted.add("not completed: " + jobRow(uuid));
         }
         if (watcher != null) {
             watcher.shutdownNow();
@@ -296,7 +297,7 @@ final class ChaosRound {
         if (noopsCompleted != noopJobs) {
             inexact.add(noopsCompleted + " of " + noopJobs + " no-op jobs completed");
         }
-        inexact.addAll(notes.stream().filter(note -> note.startsWith("not completed")).toList());
+        inexact.addAll(notCompleted);
         double recovery = recoveredAt == 0 ? Double.NaN : (recoveredAt - faultEndedAt) / 1e9;
         return new ChaosOutcome(fault, round, lost.size(), duplicated, mismatched.size(),
                 database.queryLong(JOBS_RUN_TWICE), inexact, retriedByHand, recovery,
