@@ -66,9 +66,9 @@ public final class Services implements AutoCloseable {
     }
 
     /** Where S3 is and how to sign requests to it; {@code endpoint} is null for Amazon S3 itself. */
-    record S3Connection(URI endpoint, String region, String accessKey, String secretKey) {
+    public record S3Connection(URI endpoint, String region, String accessKey, String secretKey) {
 
-        S3Client client() {
+        public S3Client client() {
             var builder = S3Client.builder().region(Region.of(region)).credentialsProvider(credentials());
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
@@ -77,7 +77,7 @@ public final class Services implements AutoCloseable {
         }
 
         /** Signs URLs that let a client without credentials put an object (path-style, as the client). */
-        S3Presigner presigner() {
+        public S3Presigner presigner() {
             var builder = S3Presigner.builder().region(Region.of(region)).credentialsProvider(credentials());
             if (endpoint != null) {
                 builder.endpointOverride(endpoint)
@@ -160,15 +160,15 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    DatabaseUrl database() {
+    public DatabaseUrl database() {
         return database;
     }
 
-    S3Connection s3() {
+    public S3Connection s3() {
         return s3;
     }
 
-    String elasticsearchUrl() {
+    public String elasticsearchUrl() {
         return elasticsearchUrl;
     }
 

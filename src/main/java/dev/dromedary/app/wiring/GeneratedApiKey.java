@@ -1,4 +1,4 @@
-package dev.dromedary.app;
+package dev.dromedary.app.wiring;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
