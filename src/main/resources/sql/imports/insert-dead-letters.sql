@@ -4,8 +4,8 @@ WITH header AS (
     INSERT INTO dead_letter_headers (job_uuid, header_hash, header)
     SELECT CAST(:#job_uuid AS uuid), md5(:#header), :#header WHERE CAST(:#header AS text) IS NOT NULL
     ON CONFLICT DO NOTHING)
-INSERT INTO dead_letters (job_uuid, dataset, header_hash, batch, row_number, payload, error)
-VALUES (CAST(:#job_uuid AS uuid), :#dataset, md5(:#header), :#batch, :#row_number, :#payload, :#error)
+INSERT INTO dead_letters (job_uuid, dataset, header_hash, batch, row_number, payload, error, rule)
+VALUES (CAST(:#job_uuid AS uuid), :#dataset, md5(:#header), :#batch, :#row_number, :#payload, :#error, :#rule)
 ON CONFLICT (job_uuid, row_number) DO UPDATE
-SET header_hash = EXCLUDED.header_hash, batch = EXCLUDED.batch, payload = EXCLUDED.payload, error = EXCLUDED.error,
+SET header_hash = EXCLUDED.header_hash, batch = EXCLUDED.batch, payload = EXCLUDED.payload, error = EXCLUDED.error, rule = EXCLUDED.rule,
     created_at = now(), reprocessed_at = NULL

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.events.JobEventFeed;
+import dev.dromedary.datasets.Datasets;
 import dev.dromedary.imports.ImportOptions;
+import dev.dromedary.processing.InvalidRule;
 import dev.dromedary.ingest.DatabaseIngest;
 import dev.dromedary.ingest.HttpApiIngest;
 import dev.dromedary.ingest.SourceNotAllowed;
@@ -73,9 +75,10 @@ public final class JobRequests {
     private final JobQueues queues;
     private final AllowedUrls notifyUrls;
     private final HttpApiIngest httpApis;
+    private final Datasets datasets;
 
     public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
-                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis) {
+                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis, Datasets datasets) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
         this.json = new ObjectMapper(factory)
@@ -88,6 +91,7 @@ public final class JobRequests {
         this.queues = queues;
         this.notifyUrls = notifyUrls;
         this.httpApis = httpApis;
+        this.datasets = datasets;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
@@ -186,13 +190,21 @@ public final class JobRequests {
                         throw new IllegalArgumentException("job_data.partition is Dromedary's own, set on the partitions of a "
                                 + "cut import; job_data.partitions (1 to " + ImportOptions.MAX_PARTITIONS + ") asks for a cut");
                     }
-                    ImportOptions.of(json.convertValue(jobData, Map.class));
+                    checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, "contact");
                 }
-                case "ingest_database" -> DatabaseIngest.check(json.convertValue(jobData, Map.class));
-                case "ingest_http_api" -> httpApis.check(json.convertValue(jobData, Map.class));
+                case "ingest_database" -> {
+                    DatabaseIngest.check(json.convertValue(jobData, Map.class));
+                    checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
+                }
+                case "ingest_http_api" -> {
+                    httpApis.check(json.convertValue(jobData, Map.class));
+                    checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
+                }
                 default -> {
                 }
             }
+        } catch (InvalidRule e) {
+            throw ApiError.badRequest(InvalidRule.CODE + ": job_data." + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("ERR_INVALID_JOB_DATA: " + e.getMessage());
         } catch (SourceNotAllowed e) {
@@ -268,6 +280,20 @@ public final class JobRequests {
         return new JobControls(isAbsent(priority) ? 0 : priority.intValue(),
                 isAbsent(queue) ? JobControls.DEFAULT_QUEUE : queue.asText(),
                 isAbsent(timeout) ? null : timeout.intValue(), dependencies);
+    }
+
+    /** The rules a job adds to its dataset's must fit that dataset: its columns, their types. */
+    private void checkRules(ImportOptions options, JsonNode jobData, String defaultDataset) {
+        if (options.transform().isNull() && options.validate().isNull()) {
+            return;
+        }
+        JsonNode service = jobData.get("service");
+        String name = service != null && service.isTextual() ? service.asText() : defaultDataset;
+        if (name == null || !datasets.has(name)) {
+            throw new IllegalArgumentException("job_data.service names the dataset whose columns the rules name; the datasets are "
+                    + String.join(", ", datasets.names()));
+        }
+        options.jobRules(datasets.get(name));
     }
 
     private static boolean isUuid(String text) {

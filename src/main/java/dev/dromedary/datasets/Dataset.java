@@ -1,5 +1,6 @@
 package dev.dromedary.datasets;
 
+import dev.dromedary.processing.RowRules;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +11,12 @@ import java.util.Optional;
  * lands in, its columns, the column that identifies a row, and the columns whose values are facets.
  * When the key is derived, the CSV has no such column and each row's id comes from its source object
  * and row number, so that importing the same file again writes each row once. {@code aliases} are other
- * names a query may use for a column; {@code headerAliases} other names a file's header may give it.
+ * names a query may use for a column; {@code headerAliases} other names a file's header may give it;
+ * {@code rules} the transform and validation rules every row of it goes through, whatever its source.
  */
 public record Dataset(String name, String table, String index, String key, boolean keyDerived,
                       List<Column> columns, List<String> facets, Map<String, String> aliases,
-                      Map<String, List<String>> headerAliases) {
+                      Map<String, List<String>> headerAliases, RowRules rules) {
 
     /** A name as a file's headers are matched to columns: its letters and digits only, in lower case. */
     public static String headerKey(String name) {
@@ -30,6 +32,17 @@ public record Dataset(String name, String table, String index, String key, boole
     /** The column a name stands for in a query: a column's own name, or one of the dataset's aliases. */
     public Optional<Column> columnOrAlias(String name) {
         return column(aliases.getOrDefault(name, name));
+    }
+
+    /** Each column's type, by name, in the definition's order. */
+    public Map<String, ColumnType> columnTypes() {
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        columns.forEach(column -> types.put(column.name(), column.type()));
+        return types;
+    }
+
+    public Dataset withRules(RowRules rules) {
+        return new Dataset(name, table, index, key, keyDerived, columns, facets, aliases, headerAliases, rules);
     }
 
     public Column keyColumn() {

@@ -3,6 +3,8 @@ package dev.dromedary.datasets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dromedary.processing.InvalidRule;
+import dev.dromedary.processing.RowRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +114,14 @@ public final class Datasets {
         }
         Dataset dataset = new Dataset(name, identifier(definition, "table", where),
                 indexPrefix + identifier(definition, "index", where),
-                key, derived, List.copyOf(columns), List.copyOf(facets), Map.copyOf(aliases), Map.copyOf(headerAliases));
+                key, derived, List.copyOf(columns), List.copyOf(facets), Map.copyOf(aliases), Map.copyOf(headerAliases),
+                RowRules.NONE);
+        try {
+            dataset = dataset.withRules(RowRules.parse(definition.get("transform"), definition.get("validate"),
+                    definition.get("rows"), dataset.columnTypes()));
+        } catch (InvalidRule e) {
+            throw new IOException(where + ": " + InvalidRule.CODE + ": " + e.getMessage());
+        }
         for (String column : headerAliases.keySet()) {
             if (dataset.column(column).isEmpty()) {
                 throw new IOException(where + ": header_aliases names '" + column + "', which is not one of its columns");

@@ -22,7 +22,8 @@ public record Checkpoint(
         @JsonProperty("rows_duplicate") long rowsDuplicate,
         @JsonProperty("attempt_first_row") long attemptFirstRow,
         @JsonProperty("attempt_first_byte") long attemptFirstByte,
-        @JsonProperty("read_as") Dialect dialect) {
+        @JsonProperty("read_as") Dialect dialect,
+        @JsonProperty("rows_dropped") long rowsDropped) {
 
     /** How the file was read up to this checkpoint (one taken before dialects were read: RFC 4180). */
     Dialect dialectOrCsv() {

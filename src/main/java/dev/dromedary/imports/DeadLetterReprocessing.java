@@ -3,6 +3,7 @@ package dev.dromedary.imports;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.SqlFile;
+import dev.dromedary.processing.RuleBroken;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
 import dev.dromedary.sinks.FacetValues;
@@ -83,7 +84,8 @@ public final class DeadLetterReprocessing {
         Set<Long> rejected = batch.rejected().stream().map(RowBatch.Rejected::rowNumber).collect(Collectors.toSet());
         jdbc.batchUpdate(STILL_FAILING, batch.rejected().stream()
                 .map(row -> new MapSqlParameterSource().addValue("job", batch.jobUuid())
-                        .addValue("rowNumber", row.rowNumber()).addValue("error", row.error()))
+                        .addValue("rowNumber", row.rowNumber()).addValue("error", row.error())
+                        .addValue("rule", RuleBroken.ruleOf(row.error())))
                 .toArray(MapSqlParameterSource[]::new));
         List<Long> landed = batch.source().stream().map(SourceRow::number).filter(number -> !rejected.contains(number)).toList();
         if (!landed.isEmpty()) {

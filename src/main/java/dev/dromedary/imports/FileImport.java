@@ -13,6 +13,7 @@ import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
+import dev.dromedary.sinks.DeadLetterRows;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.IndexRefresh;
 import java.io.Closeable;
@@ -239,7 +240,8 @@ public final class FileImport {
         }
         try {
             run.mapping = HeaderMapping.of(run.dataset, run.records.header(), run.records.headerGrows(),
-                    run.options.read().columnMap(), run.options.read().nullValues(), run.bucket, run.key);
+                    run.options.read().columnMap(), run.options.read().nullValues(), run.bucket, run.key)
+                    .withRules(HeaderMapping.jobRules(run.options, run.dataset), run.batchesBefore() + 1);
         } catch (RuntimeException e) {
             close(run);
             // nothing is to read the closed stream again, not even the stream cache of the route that called this one
@@ -353,8 +355,14 @@ public final class FileImport {
                     + " at " + run.importedBefore.importedAt().toInstant() + "; set job_data.force to true to import it again");
             return;
         }
-        exchange.setVariable(JobExecution.RESPONSE, run.response());
+        exchange.setVariable(JobExecution.RESPONSE, run.response(deadLettersByRule(exchange)));
         exchange.setVariable(JobExecution.MESSAGE, run.message());
+    }
+
+    /** What routes/*.camel.yaml read with sql/dead-letters/count-by-rule.sql into the variable deadLettersByRule. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Long> deadLettersByRule(Exchange exchange) {
+        return DeadLetterRows.countsByRule(exchange.getVariable("deadLettersByRule", List.class));
     }
 
     private static String text(Map<?, ?> data, String field) {

@@ -2,6 +2,10 @@ package dev.dromedary.imports;
 
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
+import dev.dromedary.processing.InvalidRule;
+import dev.dromedary.processing.RowRules;
+import dev.dromedary.processing.RuleBroken;
+import dev.dromedary.processing.UniqueValues;
 import dev.dromedary.rows.FileText;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
@@ -39,6 +43,10 @@ final class HeaderMapping {
     private final Set<String> nullValues;
     private final String bucket;
     private final String key;
+    /** The dataset's rules, and the job's after them. */
+    private volatile RowRules rules;
+    /** The unique columns' values across the job's batches; null while each batch is checked on its own. */
+    private volatile UniqueValues unique;
 
     private HeaderMapping(Dataset dataset, List<String> header, boolean grows, Map<String, String> columnMap,
                           Set<String> nullValues, String bucket, String key) {
@@ -49,6 +57,7 @@ final class HeaderMapping {
         this.nullValues = nullValues;
         this.bucket = bucket;
         this.key = key;
+        this.rules = dataset.rules();
         this.byName = new HashMap<>();
         for (Column column : dataset.columns()) {
             byName.put(Dataset.headerKey(column.name()), column);
@@ -93,6 +102,25 @@ final class HeaderMapping {
         return mapping;
     }
 
+    /**
+     * The rules rows go through: the dataset's, then {@code jobRules}; unique values are told apart across the
+     * batches of the run from batch {@code firstBatch} on, in the order they were read.
+     */
+    HeaderMapping withRules(RowRules jobRules, int firstBatch) {
+        rules = dataset.rules().then(jobRules);
+        unique = rules.unique().isEmpty() ? null : new UniqueValues(rules.unique(), firstBatch);
+        return this;
+    }
+
+    /** The rules a job adds to its dataset's; one that does not fit the dataset fails the job at once. */
+    static RowRules jobRules(ImportOptions options, Dataset dataset) {
+        try {
+            return options.jobRules(dataset);
+        } catch (InvalidRule e) {
+            throw new ImportRejected(InvalidRule.CODE + ": job_data." + e.getMessage());
+        }
+    }
+
     List<String> header() {
         return List.copyOf(header);
     }
@@ -113,28 +141,70 @@ final class HeaderMapping {
         return String.join(", ", unknownColumns.stream().map(unknown -> unknown + closest(unknown, names)).toList());
     }
 
-    /** Types each row through the dataset; a row that does not fit is rejected with its reason. */
+    /**
+     * Types each row through the dataset and its rules; a row that does not fit, or breaks a rule, is rejected with
+     * its reason, and a row a drop_row_if rule leaves out is counted. The unique rules then take the batch's turn.
+     */
     RowBatch batch(String jobUuid, int number, List<SourceRow> source) {
-        if (grows) {
-            mapUpTo(header.size());
-        }
-        List<String> headerNow = List.copyOf(header);
-        Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
-        Map<Object, Long> rowOfKey = new HashMap<>();
-        List<RowBatch.Rejected> rejected = new ArrayList<>();
-        for (SourceRow row : source) {
-            try {
-                Map<String, Object> values = typed(row);
+        UniqueValues uniqueValues = unique != null ? unique
+                : rules.unique().isEmpty() ? null : new UniqueValues(rules.unique(), number);
+        try {
+            if (grows) {
+                mapUpTo(header.size());
+            }
+            List<String> headerNow = List.copyOf(header);
+            List<SourceRow> kept = new ArrayList<>(source.size());
+            List<Map<String, Object>> keptValues = new ArrayList<>(source.size());
+            List<RowBatch.Rejected> rejected = new ArrayList<>();
+            int dropped = 0;
+            for (SourceRow row : source) {
+                try {
+                    Map<String, Object> values = typed(row);
+                    if (values == null) {
+                        dropped++;
+                    } else {
+                        kept.add(row);
+                        keptValues.add(values);
+                    }
+                } catch (IllegalArgumentException e) {
+                    rejected.add(new RowBatch.Rejected(row.number(), payload(row, headerNow.size()), e.getMessage()));
+                }
+            }
+            Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
+            Map<Object, Long> rowOfKey = new HashMap<>();
+            if (uniqueValues != null) {
+                awaitTurn(uniqueValues, number);
+            }
+            for (int i = 0; i < kept.size(); i++) {
+                Map<String, Object> values = keptValues.get(i);
+                SourceRow row = kept.get(i);
+                String heldBefore = uniqueValues == null ? null : uniqueValues.heldBefore(uniqueValues.columns().stream().map(values::get).toArray());
+                if (heldBefore != null) {
+                    rejected.add(new RowBatch.Rejected(row.number(), payload(row, headerNow.size()),
+                            new RuleBroken("unique", heldBefore, values.get(heldBefore).toString()).getMessage()));
+                    continue;
+                }
                 Object key = values.get(dataset.key());
                 byKey.put(key, values);
                 rowOfKey.put(key, row.number());
-            } catch (IllegalArgumentException e) {
-                rejected.add(new RowBatch.Rejected(row.number(), payload(row, headerNow.size()), e.getMessage()));
+            }
+            List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
+            return new RowBatch(jobUuid, dataset, FileText.csvLine(headerNow), number, source, List.copyOf(byKey.values()),
+                    rowNumbers, rejected, dropped);
+        } finally {
+            if (uniqueValues != null) {
+                uniqueValues.done(number);
             }
         }
-        List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
-        return new RowBatch(jobUuid, dataset, FileText.csvLine(headerNow), number, source, List.copyOf(byKey.values()),
-                rowNumbers, rejected);
+    }
+
+    private static void awaitTurn(UniqueValues uniqueValues, int number) {
+        try {
+            uniqueValues.awaitTurn(number);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while batch " + number + " waited to check its unique values", e);
+        }
     }
 
     /** A row as its dead letter holds it: CSV under the header, as wide as the header when the header grows. */
@@ -177,6 +247,7 @@ final class HeaderMapping {
         return byName.get(Dataset.headerKey(name));
     }
 
+    /** The row's values by column, transformed, typed and checked; null when a rule drops the row. */
     private Map<String, Object> typed(SourceRow row) {
         if (row.unreadable() != null) {
             throw new IllegalArgumentException(row.unreadable());
@@ -187,17 +258,32 @@ final class HeaderMapping {
                     + columns.size() + " columns");
         }
         Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < cells.size(); i++) {
-            Column column = columns.get(i);
-            String cell = cells.get(i);
-            if (column == null || cell == null || cell.isEmpty() || nullValues.contains(cell)
-                    || (dataset.keyDerived() && column.name().equals(dataset.key()))) {
-                continue;
+        if (rules.hasTransforms()) {
+            Map<String, String> byColumn = new HashMap<>();
+            for (int i = 0; i < cells.size(); i++) {
+                Column column = columns.get(i);
+                if (kept(column, cells.get(i))) {
+                    byColumn.put(column.name(), cells.get(i));
+                }
             }
-            try {
-                values.put(column.name(), column.type().parse(cell));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + FileText.quote(cell) + "'");
+            if (!rules.transform(byColumn)) {
+                return null;
+            }
+            if (dataset.keyDerived()) {
+                byColumn.remove(dataset.key());
+            }
+            for (Column column : dataset.columns()) {
+                String cell = byColumn.get(column.name());
+                if (cell != null) {
+                    values.put(column.name(), typedCell(column, cell));
+                }
+            }
+        } else {
+            for (int i = 0; i < cells.size(); i++) {
+                Column column = columns.get(i);
+                if (kept(column, cells.get(i))) {
+                    values.put(column.name(), typedCell(column, cells.get(i)));
+                }
             }
         }
         if (dataset.keyDerived()) {
@@ -206,7 +292,22 @@ final class HeaderMapping {
         } else if (values.get(dataset.key()) == null) {
             throw new IllegalArgumentException("the key '" + dataset.key() + "' is empty");
         }
+        rules.check(values);
         return values;
+    }
+
+    /** Whether a cell holds a value of a column: not empty, not one of the job's null values, not a derived key. */
+    private boolean kept(Column column, String cell) {
+        return column != null && cell != null && !cell.isEmpty() && !nullValues.contains(cell)
+                && !(dataset.keyDerived() && column.name().equals(dataset.key()));
+    }
+
+    private static Object typedCell(Column column, String cell) {
+        try {
+            return column.type().parse(cell);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + column.name() + "' " + e.getMessage() + ": '" + FileText.quote(cell) + "'");
+        }
     }
 
     /** "; did you mean X?" with the name of {@code candidates} nearest to {@code name}, when one is near enough. */

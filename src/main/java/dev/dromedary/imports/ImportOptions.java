@@ -1,17 +1,25 @@
 package dev.dromedary.imports;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.datasets.Dataset;
 import dev.dromedary.formats.ReadOptions;
+import dev.dromedary.processing.InvalidRule;
+import dev.dromedary.processing.RowRules;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * What a job's {@code job_data} asks of an import beyond the object: how to read it, whether to write at all
  * ({@code dry_run}), and how many bad rows it may hold before it stops ({@code max_errors}, and
- * {@code max_error_ratio} once {@value #RATIO_AFTER_ROWS} rows are read). Checked when the job is created.
+ * {@code max_error_ratio} once {@value #RATIO_AFTER_ROWS} rows are read), and the rules it adds to its dataset's
+ * ({@code transform}, {@code validate}). Checked when the job is created.
  */
-public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Double maxErrorRatio, Integer partitions) {
+public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Double maxErrorRatio, Integer partitions,
+                            JsonNode transform, JsonNode validate) {
 
     static final long RATIO_AFTER_ROWS = 1000;
+    private static final ObjectMapper RULES_JSON = new ObjectMapper();
     /** The most partitions an object is cut into: the jobs of one batch. */
     public static final int MAX_PARTITIONS = 1000;
 
@@ -39,7 +47,13 @@ public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Do
         return new ImportOptions(ReadOptions.of(data), Boolean.TRUE.equals(dryRun),
                 maxErrors == null ? null : ((Number) maxErrors).longValue(),
                 ratio == null ? null : ((Number) ratio).doubleValue(),
-                partitions == null ? null : ((Number) partitions).intValue());
+                partitions == null ? null : ((Number) partitions).intValue(),
+                RULES_JSON.valueToTree(data.get("transform")), RULES_JSON.valueToTree(data.get("validate")));
+    }
+
+    /** The rules the job adds to its dataset's; {@link InvalidRule} names one that does not fit the dataset. */
+    public RowRules jobRules(Dataset dataset) {
+        return RowRules.parse(transform, validate, null, dataset.columnTypes());
     }
 
     /**

@@ -65,6 +65,7 @@ public final class ImportRun {
     long rowsImported;
     long rowsFailed;
     long rowsDuplicate;
+    long rowsDropped;
     int batches;
 
     ImportRun(String jobUuid, int attempt, Dataset dataset, String bucket, String key, Long bytesTotal, String etag,
@@ -169,6 +170,7 @@ public final class ImportRun {
         this.rowsImported = checkpoint.rowsImported();
         this.rowsFailed = checkpoint.rowsFailed();
         this.rowsDuplicate = checkpoint.rowsDuplicate();
+        this.rowsDropped = checkpoint.rowsDropped();
         this.batches = checkpoint.batches();
         this.checkpointOffset = checkpoint.byteOffset();
     }
@@ -191,12 +193,13 @@ public final class ImportRun {
             rowsImported += committed.rowsImported();
             rowsFailed += committed.rowsFailed();
             rowsDuplicate += committed.rowsDuplicate();
+            rowsDropped += committed.rowsDropped();
         }
         checkpointOffset = prefix.get(prefix.size() - 1).endOffset();
         checkBudget();
         return new Checkpoint(dataset.name(), etag, mapping.header(), checkpointOffset, batches, rowsRead, rowsImported,
                 rowsFailed, rowsDuplicate, resumedFrom == null ? 0 : resumedFrom.rowsRead(),
-                resumedFrom == null ? 0 : resumedFrom.byteOffset(), dialect);
+                resumedFrom == null ? 0 : resumedFrom.byteOffset(), dialect, rowsDropped);
     }
 
     /** The bytes of the object read up to the checkpoint, as its progress shows them. */
@@ -214,7 +217,7 @@ public final class ImportRun {
     }
 
     /** What the job answers: the counts, how the file was read, the columns it ignored, how long it took. */
-    Map<String, Object> response() {
+    Map<String, Object> response(Map<String, Long> deadLettersByRule) {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("dataset", dataset.name());
         response.put("s3_bucket", bucket);
@@ -226,6 +229,9 @@ public final class ImportRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
+        if (rowsDropped > 0) {
+            response.put("rows_dropped", rowsDropped);
+        }
         if (partition != null) {
             response.put("partition", Map.of("parent", partition.parent().toString(), "index", partition.index(),
                     "of", partition.of(), "first_row", partition.firstRow(), "byte_start", partition.byteStart(),
@@ -259,6 +265,7 @@ public final class ImportRun {
             response.put("dead_letters_by_reason", rejections.byReason());
             response.put("dead_letter_examples", rejections.examples());
         }
+        response.put("dead_letters_by_rule", options.dryRun() ? rejections.byRule() : deadLettersByRule);
         response.put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000);
         return response;
     }
@@ -278,6 +285,9 @@ public final class ImportRun {
         if (rowsFailed > 0) {
             message.append("; ").append(rowsFailed).append(options.dryRun() ? " rows fail validation: " + rejections.topReasons()
                     : " rows failed validation and are in the dead letters");
+        }
+        if (rowsDropped > 0) {
+            message.append("; ").append(rowsDropped).append(" rows were left out by a drop_row_if rule");
         }
         if (rowsDuplicate > 0) {
             message.append("; ").append(rowsDuplicate)

@@ -225,6 +225,7 @@ public final class PartitionedImport {
             run.rowsImported += response.path("rows_imported").asLong();
             run.rowsFailed += response.path("rows_failed").asLong();
             run.rowsDuplicate += response.path("rows_duplicate").asLong();
+            run.rowsDropped += response.path("rows_dropped").asLong();
         }
         settleSharedKeys(run, partitions);
         run.partitionsDescribed = described(run.partitioned, json);
@@ -329,7 +330,7 @@ public final class PartitionedImport {
 
     private HeaderMapping mapping(ImportRun run, List<String> header) {
         return HeaderMapping.of(run.dataset, header, false, run.options.read().columnMap(), run.options.read().nullValues(),
-                run.bucket, run.key);
+                run.bucket, run.key).withRules(HeaderMapping.jobRules(run.options, run.dataset), 1);
     }
 
     private Partition partitionOf(Job job) {

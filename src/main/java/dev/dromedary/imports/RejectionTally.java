@@ -1,5 +1,6 @@
 package dev.dromedary.imports;
 
+import dev.dromedary.processing.RuleBroken;
 import dev.dromedary.rows.RowBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,12 +21,18 @@ final class RejectionTally {
     private static final Pattern COLUMN_AND_VALUE = Pattern.compile("^'([^']+)' (.*?): '(.*)'$", Pattern.DOTALL);
 
     private final Map<String, Long> byReason = new LinkedHashMap<>();
+    private final Map<String, Long> byRule = new LinkedHashMap<>();
     private final List<Map<String, Object>> examples = new ArrayList<>();
 
     synchronized void add(RowBatch batch) {
         for (RowBatch.Rejected rejected : batch.rejected()) {
             Matcher parts = COLUMN_AND_VALUE.matcher(rejected.error());
-            String reason = parts.matches() ? "'" + parts.group(1) + "' " + parts.group(2) : rejected.error();
+            String rule = RuleBroken.ruleOf(rejected.error());
+            String reason = parts.matches() ? "'" + parts.group(1) + "' " + parts.group(2)
+                    : rule != null ? rejected.error().substring(0, rejected.error().indexOf(": ")) : rejected.error();
+            if (rule != null) {
+                byRule.merge(rule, 1L, Long::sum);
+            }
             if (!byReason.containsKey(reason) && byReason.size() >= MAX_REASONS) {
                 reason = "other reasons";
             }
@@ -47,6 +54,14 @@ final class RejectionTally {
     synchronized Map<String, Long> byReason() {
         Map<String, Long> sorted = new LinkedHashMap<>();
         byReason.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
+        return sorted;
+    }
+
+    /** The rows rejected by each rule they broke, the most frequent first. */
+    synchronized Map<String, Long> byRule() {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        byRule.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
         return sorted;
     }

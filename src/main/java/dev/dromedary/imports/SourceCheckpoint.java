@@ -18,5 +18,6 @@ public record SourceCheckpoint(
         @JsonProperty("rows_read") long rowsRead,
         @JsonProperty("rows_imported") long rowsImported,
         @JsonProperty("rows_failed") long rowsFailed,
-        @JsonProperty("rows_duplicate") long rowsDuplicate) {
+        @JsonProperty("rows_duplicate") long rowsDuplicate,
+        @JsonProperty("rows_dropped") long rowsDropped) {
 }

@@ -112,7 +112,8 @@ public final class SourceImport {
         if (run.mapping == null) {
             try {
                 run.mapping = HeaderMapping.of(run.dataset, records.header(), records.headerGrows(),
-                        run.options.read().columnMap(), run.options.read().nullValues(), "source", run.source);
+                        run.options.read().columnMap(), run.options.read().nullValues(), "source", run.source)
+                        .withRules(HeaderMapping.jobRules(run.options, run.dataset), run.batchesHandedOut + 1);
             } catch (RuntimeException e) {
                 close(records);
                 throw e;
@@ -194,7 +195,7 @@ public final class SourceImport {
             run.inFlight.awaitNoneInFlight(java.time.Duration.ofMinutes(1).toMillis());
             throw new dev.dromedary.jobs.JobHandedBack(run.checkpointDescribed());
         }
-        exchange.setVariable(JobExecution.RESPONSE, run.response());
+        exchange.setVariable(JobExecution.RESPONSE, run.response(FileImport.deadLettersByRule(exchange)));
         exchange.setVariable(JobExecution.MESSAGE, run.message());
     }
 

@@ -48,6 +48,7 @@ public final class SourceRun {
     long rowsImported;
     long rowsFailed;
     long rowsDuplicate;
+    long rowsDropped;
 
     SourceRun(String jobUuid, int attempt, Dataset dataset, String source, ImportOptions options,
               Function<SourceRow, JsonNode> resumeAfter, SourceCheckpoint resumedFrom) {
@@ -64,6 +65,7 @@ public final class SourceRun {
             rowsImported = resumedFrom.rowsImported();
             rowsFailed = resumedFrom.rowsFailed();
             rowsDuplicate = resumedFrom.rowsDuplicate();
+            rowsDropped = resumedFrom.rowsDropped();
             resumeAt = resumedFrom.resumeAt();
             saved = resumedFrom;
         }
@@ -116,6 +118,7 @@ public final class SourceRun {
             rowsImported += committed.rowsImported();
             rowsFailed += committed.rowsFailed();
             rowsDuplicate += committed.rowsDuplicate();
+            rowsDropped += committed.rowsDropped();
             position = resumeAfterBatch.remove(committed.number());
         }
         if (position != null) {
@@ -134,7 +137,7 @@ public final class SourceRun {
 
     private SourceCheckpoint checkpoint() {
         return new SourceCheckpoint(dataset.name(), source, mapping == null ? List.of() : mapping.header(), resumeAt,
-                batches, rowsRead, rowsImported, rowsFailed, rowsDuplicate);
+                batches, rowsRead, rowsImported, rowsFailed, rowsDuplicate, rowsDropped);
     }
 
     private void checkBudget() {
@@ -144,7 +147,7 @@ public final class SourceRun {
     }
 
     /** What the job answers: the counts, where it resumed, the fields it ignored, how long it took. */
-    Map<String, Object> response() {
+    Map<String, Object> response(Map<String, Long> deadLettersByRule) {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("dataset", dataset.name());
         response.put("source", source);
@@ -155,6 +158,9 @@ public final class SourceRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
+        if (rowsDropped > 0) {
+            response.put("rows_dropped", rowsDropped);
+        }
         if (resumedFrom != null) {
             response.put("resumed_at_row", resumedFrom.rowsRead() + 1);
             response.put("resumed_at", resumedFrom.resumeAt());
@@ -164,6 +170,7 @@ public final class SourceRun {
             response.put("dead_letters_by_reason", rejections.byReason());
             response.put("dead_letter_examples", rejections.examples());
         }
+        response.put("dead_letters_by_rule", options.dryRun() ? rejections.byRule() : deadLettersByRule);
         response.put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000);
         return response;
     }
@@ -176,6 +183,9 @@ public final class SourceRun {
         if (rowsFailed > 0) {
             message.append("; ").append(rowsFailed).append(options.dryRun() ? " rows fail validation: " + rejections.topReasons()
                     : " rows failed validation and are in the dead letters");
+        }
+        if (rowsDropped > 0) {
+            message.append("; ").append(rowsDropped).append(" rows were left out by a drop_row_if rule");
         }
         if (rowsDuplicate > 0) {
             message.append("; ").append(rowsDuplicate)

@@ -8,11 +8,16 @@ import java.util.Map;
 /**
  * One batch of an import after validation: the valid rows as typed values by column (one row per key, the
  * last of the batch winning) with the number of the file's row each came from, and the rows that were
- * rejected with their reasons; {@code header} is the file's header row as CSV, kept with dead letters so
+ * rejected with their reasons, and how many a {@code drop_row_if} rule left out; {@code header} is the file's header row as CSV, kept with dead letters so
  * that they can be read again.
  */
 public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<SourceRow> source,
-                       List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected) {
+                       List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected, int dropped) {
+
+    public RowBatch(String jobUuid, Dataset dataset, String header, int number, List<SourceRow> source,
+                    List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected) {
+        this(jobUuid, dataset, header, number, source, rows, rowNumbers, rejected, 0);
+    }
 
     /**
      * This batch without the rows a sink refused for what they hold (by key, with the sink's reason): they
@@ -34,7 +39,7 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
                 refused.add(new Rejected(rowNumbers.get(i), payload(rowNumbers.get(i)), reason));
             }
         }
-        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, refused);
+        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, refused, dropped);
     }
 
     /** The file's row of this number as CSV text. */
@@ -53,7 +58,7 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
 
     /** The valid rows whose key a later row of the batch had too: the later one won. */
     public int duplicates() {
-        return source.size() - rejected.size() - rows.size();
+        return source.size() - rejected.size() - rows.size() - dropped;
     }
 
     public long lastRow() {

@@ -1,5 +1,6 @@
 package dev.dromedary.sinks;
 
+import dev.dromedary.processing.RuleBroken;
 import dev.dromedary.rows.RowBatch;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,16 @@ public final class DeadLetterRows {
         row.put("row_number", rowNumber);
         row.put("payload", payload);
         row.put("error", error);
+        row.put("rule", RuleBroken.ruleOf(error));
         return row;
+    }
+
+    /** The rows of count-by-rule.sql as {@code {"email": 3, "min": 1}}. */
+    public static Map<String, Long> countsByRule(List<Map<String, Object>> rows) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (rows != null) {
+            rows.forEach(row -> counts.put((String) row.get("rule"), ((Number) row.get("dead_letters")).longValue()));
+        }
+        return counts;
     }
 }

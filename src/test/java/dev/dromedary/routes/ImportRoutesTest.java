@@ -37,6 +37,8 @@ class ImportRoutesTest extends RouteTest {
             advice.weaveByToString("to\\[sql:classpath:sql/dead-letters/supersede-after-checkpoint.sql.*\\]").replace().to("mock:supersede");
             advice.weaveByToString("to\\[aws2-s3:.*operation=getObjectRange.*\\]").replace().to("mock:range");
         });
+        AdviceWith.adviceWith(context, "job-insert_csv_file", advice ->
+                advice.weaveByToString("to\\[sql:classpath:sql/dead-letters/count-by-rule.sql.*\\]").replace().to("mock:byRule"));
         AdviceWith.adviceWith(context, "get-whole-object", advice ->
                 advice.weaveByToString("to\\[aws2-s3:.*operation=getObject\\]").replace().setBody(exchange -> new ByteArrayInputStream(new byte[0])));
         context.start();

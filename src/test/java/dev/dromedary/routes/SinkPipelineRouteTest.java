@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class SinkPipelineRouteTest extends RouteTest {
 
     private static final Dataset CONTACT = new Dataset("contact", "contacts", "contacts", "uuid", false,
-            List.of(new Column("uuid", ColumnType.KEYWORD), new Column("first_name", ColumnType.TEXT)), List.of(), Map.of(), Map.of());
+            List.of(new Column("uuid", ColumnType.KEYWORD), new Column("first_name", ColumnType.TEXT)), List.of(), Map.of(), Map.of(),
+            dev.dromedary.processing.RowRules.NONE);
 
     private final StubPostgres postgres = new StubPostgres();
     private final StubElasticsearch elasticsearch = new StubElasticsearch();

@@ -32,7 +32,7 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
                 settings.text("JOB_WEBHOOK_SECRET")));
         wiring.bind("jobRequests", new JobRequests(jobs.jobTypes(), settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), imports.buckets(), jobs.queues(), notifyUrls,
-                imports.httpApiIngest()));
+                imports.httpApiIngest(), services.datasets()));
         wiring.bind("jobResponses", new JobResponses(jobs.jobStore(), jobEvents));
         wiring.bind("openApiDocument", OpenApiDocument.renderer(wiring.context()));
         wiring.bind("statusView", new StatusView(services.dataSource(), jobs.jobStore(), settings.integer("LEASE_SECONDS")));
