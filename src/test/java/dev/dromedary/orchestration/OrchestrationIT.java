@@ -29,11 +29,13 @@ class OrchestrationIT {
     @Test
     void jobsStartWithinASecondOnTwoListeningInstancesThoughTheTickerWaitsFiveMinutes() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        RunLedger ledgerA = new RunLedger();
+        // pickup-a, which serves the API, is a slow instance: one worker that takes 200 ms a job, and 1 claimed job
+        // beside it, so it cannot keep up with jobs created one by one however loaded the machine; pickup-b's 4
+        // workers run 20 ms jobs faster than they are created, so no job waits more than a run of pickup-a's
+        RunLedger ledgerA = new RunLedger(200);
         RunLedger ledgerB = new RunLedger();
-        // each instance holds at most 1 claimed job beside its 4 running: the first to hear of the jobs cannot take
-        // them all, however fast it is; 8 workers run 20 ms jobs faster than they are created, so none waits for one
-        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 1).start();
+        try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 1)
+                .with("PARALLEL_JOBS", 1).start();
              RunningDromedary b = instance("pickup-b", database).bind("runLedger", ledgerB).with("JOB_IN_QUEUE_SIZE", 1)
                      .with("camel.server.enabled", false)
                      .with("camel.main.routes-exclude-pattern", "file:routes/*-api.camel.yaml")

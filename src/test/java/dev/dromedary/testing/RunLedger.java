@@ -11,10 +11,23 @@ public final class RunLedger {
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final long extraWorkMillis;
 
-    public void enter(@Header("JobUuid") String uuid) {
+    public RunLedger() {
+        this(0);
+    }
+
+    /** A ledger whose instance works {@code extraWorkMillis} longer on each job than the job asks: a slower machine. */
+    public RunLedger(long extraWorkMillis) {
+        this.extraWorkMillis = extraWorkMillis;
+    }
+
+    public void enter(@Header("JobUuid") String uuid) throws InterruptedException {
         runs.computeIfAbsent(uuid, key -> new AtomicInteger()).incrementAndGet();
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        if (extraWorkMillis > 0) {
+            Thread.sleep(extraWorkMillis);
+        }
     }
 
     public void exit() {
