@@ -64,6 +64,8 @@ public final class Bench {
     private static final int PARTITIONS = 4;
     private static final String KEY = "bench-key";
     private static final int FORMAT_ROUNDS = 3;
+    /** The reimport step's second file changes one row in this many. */
+    private static final int CHANGED_EVERY = 100;
     private static final int PICKUP_JOBS = 1000;
     private static final int PICKUP_RATE = 100;
     /** How long the bench waits for one job: far longer than an import of 5,000,000 rows takes here (309 s). */
@@ -90,7 +92,7 @@ public final class Bench {
 
         public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs", "pickup");
         /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
-        public static final List<String> EXTRA_STEPS = List.of("formats", "partitions");
+        public static final List<String> EXTRA_STEPS = List.of("formats", "partitions", "reimport");
 
         public static Options parse(List<String> args) {
             long rows = 1_000_000;
@@ -261,6 +263,9 @@ public final class Bench {
             }
             if (options.steps().contains("partitions")) {
                 results.putAll(partitionedImport(data));
+            }
+            if (options.steps().contains("reimport")) {
+                results.putAll(reimport(data));
             }
         }
         if (results.containsKey("copy_seconds") && results.containsKey("bulk_seconds") && results.containsKey("import_seconds")) {
@@ -504,6 +509,49 @@ public final class Bench {
         out.printf("Partitioned import (%d partitions): %.1f s, %.2f x the import in one piece; boundary scan %d MB/s; "
                 + "%d rows/s per partition (median)%n", PARTITIONS, seconds, seconds / whole,
                 results.get("boundary_scan_mb_per_second"), results.get("partition_rows_per_second"));
+        return results;
+    }
+
+    /**
+     * Change detection: the file imported into an empty table, then the same rows from another object (nothing to
+     * write), then with every {@value #CHANGED_EVERY}th row changed (exactly those written); each against the first.
+     */
+    private Map<String, Object> reimport(Path data) throws Exception {
+        double first = (double) dromedaryImport(data).get("import_seconds");
+        Path changed = FormatFiles.withChangedRows(data, CHANGED_EVERY);
+        long changedRows = options.rows() / CHANGED_EVERY;
+        Map<String, Object> same = landAgain(data, "bench/again-" + data.getFileName());
+        Map<String, Object> someChanged = landAgain(changed, "bench/changed-" + data.getFileName());
+        JsonNode unchangedAnswer = ((JsonNode) same.get("job_response")).path("job_response");
+        JsonNode changedAnswer = ((JsonNode) someChanged.get("job_response")).path("job_response");
+        if (unchangedAnswer.path("rows_unchanged").asLong() != options.rows()
+                || changedAnswer.path("rows_updated").asLong() != changedRows
+                || changedAnswer.path("rows_unchanged").asLong() != options.rows() - changedRows) {
+            throw new IllegalStateException("change detection miscounted: " + unchangedAnswer + " / " + changedAnswer);
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("first_import_seconds", first);
+        results.put("unchanged_reimport_seconds", same.get("seconds"));
+        results.put("unchanged_reimport_ratio", round((double) same.get("seconds") / first));
+        results.put("changed_reimport_seconds", someChanged.get("seconds"));
+        results.put("changed_reimport_ratio", round((double) someChanged.get("seconds") / first));
+        out.printf("Re-import: first %.1f s; unchanged %.1f s (%.2f x); 1%% changed %.1f s (%.2f x), %d rows updated%n", first,
+                same.get("seconds"), results.get("unchanged_reimport_ratio"), someChanged.get("seconds"),
+                results.get("changed_reimport_ratio"), changedRows);
+        return results;
+    }
+
+    /** An import, not forced, of the file as another object into the table as it is: how long, and the job. */
+    private Map<String, Object> landAgain(Path data, String key) throws Exception {
+        S3Client s3 = app.context().getRegistry().lookupByNameAndType("s3Client", S3Client.class);
+        s3.putObject(put -> put.bucket(app.context().resolvePropertyPlaceholders("{{S3_BUCKET}}")).key(key), RequestBody.fromFile(data));
+        long start = System.nanoTime();
+        JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\"}}");
+        double seconds = seconds(start);
+        requireCompleted(job);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("seconds", seconds);
+        results.put("job_response", job);
         return results;
     }
 

@@ -24,6 +24,30 @@ final class FormatFiles {
     private FormatFiles() {
     }
 
+    /** The same rows, but every {@code every}th one's title changed (the key and the other columns as they were). */
+    static Path withChangedRows(Path csv, int every) throws IOException {
+        Path changed = Path.of(csv.toString().replaceFirst("\\.csv$", "-changed-" + every + ".csv"));
+        if (!Files.exists(changed)) {
+            try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                 CSVParser records = CSVFormat.DEFAULT.builder().setHeader().get().parse(in);
+                 Writer out = Files.newBufferedWriter(changed, StandardCharsets.UTF_8);
+                 org.apache.commons.csv.CSVPrinter printer = CSVFormat.DEFAULT.print(out)) {
+                List<String> header = records.getHeaderNames();
+                printer.printRecord(header);
+                int title = header.indexOf("title");
+                long number = 0;
+                for (CSVRecord record : records) {
+                    List<String> values = new java.util.ArrayList<>(record.toList());
+                    if (++number % every == 0) {
+                        values.set(title, values.get(title) + " (changed)");
+                    }
+                    printer.printRecord(values);
+                }
+            }
+        }
+        return changed;
+    }
+
     static Path gzip(Path csv) throws IOException {
         Path gz = Path.of(csv + ".gz");
         if (!Files.exists(gz)) {

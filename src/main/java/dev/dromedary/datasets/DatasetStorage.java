@@ -21,10 +21,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class DatasetStorage {
 
+    /** The hash of a landed row's typed values, which no dataset column may be named. */
+    public static final String ROW_HASH = "_row_hash";
+
     private DatasetStorage() {
     }
 
-    /** Applies the datasets' table migrations and checks that every defined column is in its table. */
+    /**
+     * Applies the datasets' table migrations and checks that every defined column is in its table; gives each table
+     * the {@code _row_hash} column that change detection compares (a row without one counts as changed once).
+     */
     public static void prepareTables(DataSource dataSource, List<Path> directories, Datasets datasets) {
         Flyway.configure()
                 .dataSource(dataSource)
@@ -48,6 +54,10 @@ public final class DatasetStorage {
                     throw new IllegalStateException("the table " + dataset.table() + " has no column " + column.name()
                             + ", which the dataset " + dataset.name() + " defines; add a migration that adds it");
                 }
+            }
+            if (!existing.contains(ROW_HASH)) {
+                // Dromedary's own column, in every dataset's table whatever its migrations say: the table name is a checked identifier
+                jdbc.execute("ALTER TABLE " + dataset.table() + " ADD COLUMN IF NOT EXISTS " + ROW_HASH + " bigint");
             }
         }
     }

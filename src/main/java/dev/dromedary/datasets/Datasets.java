@@ -82,6 +82,9 @@ public final class Datasets {
         for (Iterator<Map.Entry<String, JsonNode>> it = columnsNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             requireIdentifier(entry.getKey(), where + ", column");
+            if (entry.getKey().equals(DatasetStorage.ROW_HASH)) {
+                throw new IOException(where + ": the column name " + DatasetStorage.ROW_HASH + " is Dromedary's own (change detection)");
+            }
             try {
                 columns.add(new Column(entry.getKey(), ColumnType.fromDefinition(entry.getValue().asText())));
             } catch (IllegalArgumentException e) {

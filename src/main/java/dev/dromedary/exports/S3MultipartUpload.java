@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * a part that failed is sent again, in the caller's thread, by the next call (a redelivery). Nothing is
  * visible under the key until {@link #complete()}; {@link #abort()} leaves nothing.
  */
-final class S3MultipartUpload {
+public final class S3MultipartUpload {
 
     /** S3 takes parts of 5 MB at least, but for the last. */
     static final int PART_SIZE = 8 << 20;
@@ -37,7 +37,7 @@ final class S3MultipartUpload {
     private record Part(int number, byte[] bytes, CompletableFuture<String> etag) {
     }
 
-    S3MultipartUpload(S3Client s3, String bucket, String key) {
+    public S3MultipartUpload(S3Client s3, String bucket, String key) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -50,12 +50,12 @@ final class S3MultipartUpload {
         });
     }
 
-    void write(byte[] bytes) {
+    public void write(byte[] bytes) {
         buffer.writeBytes(bytes);
     }
 
     /** Hands the buffered bytes to the sender once there is a part's worth, with at most one part still going. */
-    void sendFullParts() {
+    public void sendFullParts() {
         if (buffer.size() >= PART_SIZE) {
             while (sending.size() > 1) {
                 landOldest();
@@ -67,7 +67,7 @@ final class S3MultipartUpload {
         }
     }
 
-    void complete() {
+    public void complete() {
         if (buffer.size() > 0 || parts.size() + sending.size() == 0) {
             int number = parts.size() + sending.size() + 1;
             byte[] bytes = buffer.toByteArray();
@@ -82,7 +82,7 @@ final class S3MultipartUpload {
         sender.shutdown();
     }
 
-    void abort() {
+    public void abort() {
         sender.shutdownNow();
         s3.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
     }

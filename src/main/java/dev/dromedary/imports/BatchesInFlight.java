@@ -62,8 +62,11 @@ final class BatchesInFlight {
      */
     synchronized List<Committed> committed(RowBatch batch) {
         leave(batch);
-        committedAhead.put(batch.number(), new Committed(batch.number(), batch.source().size(), batch.rows().size(),
-                batch.rejected().size(), batch.duplicates(), batch.dropped(), batch.lastRow(), batch.source().get(batch.source().size() - 1).end()));
+        int inserted = batch.inserted();
+        committedAhead.put(batch.number(), new Committed(batch.number(), batch.source().size(),
+                batch.rows().size() + batch.unchanged(), batch.rejected().size(), batch.duplicates(), batch.dropped(),
+                inserted, batch.rows().size() - inserted, batch.unchanged(), batch.lastRow(),
+                batch.source().get(batch.source().size() - 1).end()));
         List<Committed> prefix = new ArrayList<>();
         while (committedAhead.containsKey(committedUpTo + 1)) {
             prefix.add(committedAhead.remove(++committedUpTo));
@@ -93,7 +96,8 @@ final class BatchesInFlight {
     }
 
     /** What a committed batch adds to the import's counts, and the byte offset after its last row. */
-    record Committed(int number, int rowsRead, int rowsImported, int rowsFailed, int rowsDuplicate, int rowsDropped, long lastRow,
+    record Committed(int number, int rowsRead, int rowsImported, int rowsFailed, int rowsDuplicate, int rowsDropped,
+                     int rowsInserted, int rowsUpdated, int rowsUnchanged, long lastRow,
                      long endOffset) {
     }
 

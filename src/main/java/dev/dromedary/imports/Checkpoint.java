@@ -23,7 +23,10 @@ public record Checkpoint(
         @JsonProperty("attempt_first_row") long attemptFirstRow,
         @JsonProperty("attempt_first_byte") long attemptFirstByte,
         @JsonProperty("read_as") Dialect dialect,
-        @JsonProperty("rows_dropped") long rowsDropped) {
+        @JsonProperty("rows_dropped") long rowsDropped,
+        @JsonProperty("rows_inserted") long rowsInserted,
+        @JsonProperty("rows_updated") long rowsUpdated,
+        @JsonProperty("rows_unchanged") long rowsUnchanged) {
 
     /** How the file was read up to this checkpoint (one taken before dialects were read: RFC 4180). */
     Dialect dialectOrCsv() {

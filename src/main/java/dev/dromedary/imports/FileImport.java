@@ -13,6 +13,7 @@ import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
+import dev.dromedary.sinks.ChangeDetection;
 import dev.dromedary.sinks.DeadLetterRows;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.IndexRefresh;
@@ -262,6 +263,8 @@ public final class FileImport {
             List<SourceRow> source = exchange.getMessage().getMandatoryBody(List.class);
             exchange.setProperty(BATCH_STARTED, System.nanoTime());
             int number = run.batchesBefore() + exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1;
+            exchange.setProperty(ChangeDetection.REWRITE_ALL, run.rewritesAll());
+            exchange.setProperty(MirrorImport.MIRROR, run.mirror());
             RowBatch batch = run.mapping.batch(run.jobUuid, number, source);
             run.inFlight.enter(batch);
             return batch;
@@ -283,6 +286,8 @@ public final class FileImport {
             batches.rowsWritten("postgresql", dataset, batch.rows().size());
             batches.rowsWritten("elasticsearch", dataset, batch.rows().size());
             batches.rowsWritten("dead_letters", dataset, batch.rejected().size());
+            int inserted = batch.inserted();
+            batches.rowsCompared(dataset, inserted, batch.rows().size() - inserted, batch.unchanged());
         }
         Long started = exchange.getProperty(BATCH_STARTED, Long.class);
         if (started != null) {

@@ -190,7 +190,7 @@ final class HeaderMapping {
             }
             List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
             return new RowBatch(jobUuid, dataset, FileText.csvLine(headerNow), number, source, List.copyOf(byKey.values()),
-                    rowNumbers, rejected, dropped);
+                    rowNumbers, rejected, dropped, 0, null);
         } finally {
             if (uniqueValues != null) {
                 uniqueValues.done(number);

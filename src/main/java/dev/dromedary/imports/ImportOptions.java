@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * ({@code transform}, {@code validate}). Checked when the job is created.
  */
 public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Double maxErrorRatio, Integer partitions,
-                            JsonNode transform, JsonNode validate) {
+                            JsonNode transform, JsonNode validate, boolean force, Mirror mirror) {
 
     static final long RATIO_AFTER_ROWS = 1000;
     private static final ObjectMapper RULES_JSON = new ObjectMapper();
@@ -28,6 +28,11 @@ public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Do
         Object dryRun = data.get("dry_run");
         if (dryRun != null && !(dryRun instanceof Boolean)) {
             throw new IllegalArgumentException("job_data.dry_run is true (read and check the file, write nothing) or false");
+        }
+        Object force = data.get("force");
+        if (force != null && !(force instanceof Boolean)) {
+            throw new IllegalArgumentException("job_data.force is true (import the rows again, and write every row, changed or "
+                    + "not) or false");
         }
         Object maxErrors = data.get("max_errors");
         if (maxErrors != null && (!(maxErrors instanceof Number count) || count.doubleValue() != Math.rint(count.doubleValue())
@@ -48,7 +53,8 @@ public record ImportOptions(ReadOptions read, boolean dryRun, Long maxErrors, Do
                 maxErrors == null ? null : ((Number) maxErrors).longValue(),
                 ratio == null ? null : ((Number) ratio).doubleValue(),
                 partitions == null ? null : ((Number) partitions).intValue(),
-                RULES_JSON.valueToTree(data.get("transform")), RULES_JSON.valueToTree(data.get("validate")));
+                RULES_JSON.valueToTree(data.get("transform")), RULES_JSON.valueToTree(data.get("validate")),
+                Boolean.TRUE.equals(force), Mirror.of(data));
     }
 
     /** The rules the job adds to its dataset's; {@link InvalidRule} names one that does not fit the dataset. */

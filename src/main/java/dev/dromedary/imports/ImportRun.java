@@ -66,6 +66,11 @@ public final class ImportRun {
     long rowsFailed;
     long rowsDuplicate;
     long rowsDropped;
+    long rowsInserted;
+    long rowsUpdated;
+    long rowsUnchanged;
+    /** What a mirror import deleted once its rows landed; null for any other import. */
+    MirrorImport.MirrorOutcome mirrored;
     int batches;
 
     ImportRun(String jobUuid, int attempt, Dataset dataset, String bucket, String key, Long bytesTotal, String etag,
@@ -94,6 +99,19 @@ public final class ImportRun {
     /** The version of the object this import reads (its ETag), for the GET's If-Match. */
     public String etag() {
         return etag;
+    }
+
+    /**
+     * Whether every row is written, changed or not: the job forces it, or this is a partition (another partition may
+     * hold a row of the same key, and only the rows written are settled between them).
+     */
+    public boolean rewritesAll() {
+        return options.force() || partition != null;
+    }
+
+    /** Whether the import deletes, once its rows have landed, the rows its source does not hold. */
+    public boolean mirror() {
+        return options.mirror() != null;
     }
 
     /** Whether the rows are only read and checked, and nothing is written. */
@@ -171,6 +189,9 @@ public final class ImportRun {
         this.rowsFailed = checkpoint.rowsFailed();
         this.rowsDuplicate = checkpoint.rowsDuplicate();
         this.rowsDropped = checkpoint.rowsDropped();
+        this.rowsInserted = checkpoint.rowsInserted();
+        this.rowsUpdated = checkpoint.rowsUpdated();
+        this.rowsUnchanged = checkpoint.rowsUnchanged();
         this.batches = checkpoint.batches();
         this.checkpointOffset = checkpoint.byteOffset();
     }
@@ -194,12 +215,15 @@ public final class ImportRun {
             rowsFailed += committed.rowsFailed();
             rowsDuplicate += committed.rowsDuplicate();
             rowsDropped += committed.rowsDropped();
+            rowsInserted += committed.rowsInserted();
+            rowsUpdated += committed.rowsUpdated();
+            rowsUnchanged += committed.rowsUnchanged();
         }
         checkpointOffset = prefix.get(prefix.size() - 1).endOffset();
         checkBudget();
         return new Checkpoint(dataset.name(), etag, mapping.header(), checkpointOffset, batches, rowsRead, rowsImported,
                 rowsFailed, rowsDuplicate, resumedFrom == null ? 0 : resumedFrom.rowsRead(),
-                resumedFrom == null ? 0 : resumedFrom.byteOffset(), dialect, rowsDropped);
+                resumedFrom == null ? 0 : resumedFrom.byteOffset(), dialect, rowsDropped, rowsInserted, rowsUpdated, rowsUnchanged);
     }
 
     /** The bytes of the object read up to the checkpoint, as its progress shows them. */
@@ -229,6 +253,15 @@ public final class ImportRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
+        if (!options.dryRun()) {
+            response.put("rows_inserted", rowsInserted);
+            response.put("rows_updated", rowsUpdated);
+            response.put("rows_unchanged", rowsUnchanged);
+            response.put("rows_deleted", mirrored == null ? 0 : mirrored.deleted());
+            if (mirrored != null) {
+                response.put("mirror", mirrored.described());
+            }
+        }
         if (rowsDropped > 0) {
             response.put("rows_dropped", rowsDropped);
         }
@@ -259,9 +292,10 @@ public final class ImportRun {
             response.put("partitioning", notPartitioned);
         }
         response.put("read_as", dialect);
-        response.put("unknown_columns", mapping.unknownColumns());
+        // an import resumed at its last row read no header this attempt
+        response.put("unknown_columns", mapping == null ? List.of() : mapping.unknownColumns());
         if (options.dryRun()) {
-            response.put("missing_columns", mapping.missingColumns());
+            response.put("missing_columns", mapping == null ? List.of() : mapping.missingColumns());
             response.put("dead_letters_by_reason", rejections.byReason());
             response.put("dead_letter_examples", rejections.examples());
         }
@@ -289,6 +323,10 @@ public final class ImportRun {
         if (rowsDropped > 0) {
             message.append("; ").append(rowsDropped).append(" rows were left out by a drop_row_if rule");
         }
+        if (mirrored != null) {
+            message.append(mirrored.skipped() == null ? "; deleted " + mirrored.deleted() + " rows the source does not hold (mirror)"
+                    : "; as a mirror it deleted nothing: " + mirrored.skipped());
+        }
         if (rowsDuplicate > 0) {
             message.append("; ").append(rowsDuplicate)
                     .append(" rows had the key of an earlier row of their batch, and the last of them won");
@@ -303,7 +341,7 @@ public final class ImportRun {
             message.append("; resumed at row ").append(rowsBefore() + resumedFrom.rowsRead() + 1).append(" (")
                     .append(position(resumedFrom.byteOffset())).append(") from the checkpoint of an earlier attempt");
         }
-        if (!mapping.unknownColumns().isEmpty()) {
+        if (mapping != null && !mapping.unknownColumns().isEmpty()) {
             message.append("; ignored columns that ").append(dataset.name()).append(" does not have: ")
                     .append(mapping.unknownColumnsExplained());
         }

@@ -24,7 +24,7 @@ public record Partition(
 
     /** Where a partition's import begins when it has no checkpoint of its own: its first byte, nothing read yet. */
     Checkpoint start(String dataset) {
-        return new Checkpoint(dataset, etag, header, byteStart, 0, 0, 0, 0, 0, 0, byteStart, dialect, 0);
+        return new Checkpoint(dataset, etag, header, byteStart, 0, 0, 0, 0, 0, 0, byteStart, dialect, 0, 0, 0, 0);
     }
 
     /** What its job's response and the parent's list say of it. */

@@ -103,6 +103,10 @@ public final class PartitionedImport {
         if (parts <= 1 || run.bytesTotal == 0) {
             return;
         }
+        if (run.mirror()) {
+            run.notPartitioned = "imported in one piece: a mirror deletes what its one run did not read";
+            return;
+        }
         byte[] head = range(run, 0, Math.min(HEAD_BYTES, run.bytesTotal));
         RecordBoundaries.Start start;
         try {
@@ -226,6 +230,9 @@ public final class PartitionedImport {
             run.rowsFailed += response.path("rows_failed").asLong();
             run.rowsDuplicate += response.path("rows_duplicate").asLong();
             run.rowsDropped += response.path("rows_dropped").asLong();
+            run.rowsInserted += response.path("rows_inserted").asLong();
+            run.rowsUpdated += response.path("rows_updated").asLong();
+            run.rowsUnchanged += response.path("rows_unchanged").asLong();
         }
         settleSharedKeys(run, partitions);
         run.partitionsDescribed = described(run.partitioned, json);

@@ -19,5 +19,8 @@ public record SourceCheckpoint(
         @JsonProperty("rows_imported") long rowsImported,
         @JsonProperty("rows_failed") long rowsFailed,
         @JsonProperty("rows_duplicate") long rowsDuplicate,
-        @JsonProperty("rows_dropped") long rowsDropped) {
+        @JsonProperty("rows_dropped") long rowsDropped,
+        @JsonProperty("rows_inserted") long rowsInserted,
+        @JsonProperty("rows_updated") long rowsUpdated,
+        @JsonProperty("rows_unchanged") long rowsUnchanged) {
 }

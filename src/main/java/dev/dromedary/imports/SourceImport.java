@@ -12,6 +12,7 @@ import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
+import dev.dromedary.sinks.ChangeDetection;
 import dev.dromedary.sinks.FacetValues;
 import java.io.Closeable;
 import java.io.IOException;
@@ -128,6 +129,8 @@ public final class SourceImport {
         try {
             NumberedBatch source = exchange.getMessage().getMandatoryBody(NumberedBatch.class);
             exchange.setProperty(BATCH_STARTED, System.nanoTime());
+            exchange.setProperty(ChangeDetection.REWRITE_ALL, run.options.force());
+            exchange.setProperty(MirrorImport.MIRROR, run.mirror());
             RowBatch batch = run.mapping.batch(run.jobUuid, source.number(), source.rows());
             run.inFlight.enter(batch);
             return batch;
@@ -146,6 +149,8 @@ public final class SourceImport {
             metrics.rowsWritten("postgresql", dataset, batch.rows().size());
             metrics.rowsWritten("elasticsearch", dataset, batch.rows().size());
             metrics.rowsWritten("dead_letters", dataset, batch.rejected().size());
+            int inserted = batch.inserted();
+            metrics.rowsCompared(dataset, inserted, batch.rows().size() - inserted, batch.unchanged());
         }
         Long started = exchange.getProperty(BATCH_STARTED, Long.class);
         if (started != null) {

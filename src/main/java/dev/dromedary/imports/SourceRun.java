@@ -49,6 +49,11 @@ public final class SourceRun {
     long rowsFailed;
     long rowsDuplicate;
     long rowsDropped;
+    long rowsInserted;
+    long rowsUpdated;
+    long rowsUnchanged;
+    /** What a mirror import deleted once its rows landed; null for any other import. */
+    MirrorImport.MirrorOutcome mirrored;
 
     SourceRun(String jobUuid, int attempt, Dataset dataset, String source, ImportOptions options,
               Function<SourceRow, JsonNode> resumeAfter, SourceCheckpoint resumedFrom) {
@@ -66,6 +71,9 @@ public final class SourceRun {
             rowsFailed = resumedFrom.rowsFailed();
             rowsDuplicate = resumedFrom.rowsDuplicate();
             rowsDropped = resumedFrom.rowsDropped();
+            rowsInserted = resumedFrom.rowsInserted();
+            rowsUpdated = resumedFrom.rowsUpdated();
+            rowsUnchanged = resumedFrom.rowsUnchanged();
             resumeAt = resumedFrom.resumeAt();
             saved = resumedFrom;
         }
@@ -92,6 +100,10 @@ public final class SourceRun {
     }
 
     /** Whether the rows are only read and checked, and nothing is written. */
+    public boolean mirror() {
+        return options.mirror() != null;
+    }
+
     public boolean dryRun() {
         return options.dryRun();
     }
@@ -119,6 +131,9 @@ public final class SourceRun {
             rowsFailed += committed.rowsFailed();
             rowsDuplicate += committed.rowsDuplicate();
             rowsDropped += committed.rowsDropped();
+            rowsInserted += committed.rowsInserted();
+            rowsUpdated += committed.rowsUpdated();
+            rowsUnchanged += committed.rowsUnchanged();
             position = resumeAfterBatch.remove(committed.number());
         }
         if (position != null) {
@@ -137,7 +152,7 @@ public final class SourceRun {
 
     private SourceCheckpoint checkpoint() {
         return new SourceCheckpoint(dataset.name(), source, mapping == null ? List.of() : mapping.header(), resumeAt,
-                batches, rowsRead, rowsImported, rowsFailed, rowsDuplicate, rowsDropped);
+                batches, rowsRead, rowsImported, rowsFailed, rowsDuplicate, rowsDropped, rowsInserted, rowsUpdated, rowsUnchanged);
     }
 
     private void checkBudget() {
@@ -158,6 +173,15 @@ public final class SourceRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
+        if (!options.dryRun()) {
+            response.put("rows_inserted", rowsInserted);
+            response.put("rows_updated", rowsUpdated);
+            response.put("rows_unchanged", rowsUnchanged);
+            response.put("rows_deleted", mirrored == null ? 0 : mirrored.deleted());
+            if (mirrored != null) {
+                response.put("mirror", mirrored.described());
+            }
+        }
         if (rowsDropped > 0) {
             response.put("rows_dropped", rowsDropped);
         }
@@ -186,6 +210,10 @@ public final class SourceRun {
         }
         if (rowsDropped > 0) {
             message.append("; ").append(rowsDropped).append(" rows were left out by a drop_row_if rule");
+        }
+        if (mirrored != null) {
+            message.append(mirrored.skipped() == null ? "; deleted " + mirrored.deleted() + " rows the source does not hold (mirror)"
+                    : "; as a mirror it deleted nothing: " + mirrored.skipped());
         }
         if (rowsDuplicate > 0) {
             message.append("; ").append(rowsDuplicate)

@@ -103,6 +103,14 @@ public final class JobMetrics implements JobExecution.Outcomes {
                 .tag("sink", sink).tag("dataset", dataset).register(registry()).increment(rows);
     }
 
+    /** What change detection found of a batch's valid rows: inserted, updated (both written) or unchanged (not written). */
+    public void rowsCompared(String dataset, long inserted, long updated, long unchanged) {
+        for (var outcome : java.util.Map.of("inserted", inserted, "updated", updated, "unchanged", unchanged).entrySet()) {
+            Counter.builder("dromedary.rows.compared").description("Valid rows by what change detection found, by dataset")
+                    .tag("outcome", outcome.getKey()).tag("dataset", dataset).register(registry()).increment(outcome.getValue());
+        }
+    }
+
     /** How long a batch took from validation until every sink had committed it. */
     public void batchTook(String dataset, Duration took) {
         Timer.builder("dromedary.batch").description("Import batches, validation to the last sink's commit")

@@ -1,5 +1,6 @@
 package dev.dromedary.processing;
 
+import dev.dromedary.rows.RowHash;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ public final class UniqueValues {
     /** The unique column whose value an earlier row held, or null when the row's values are new (and now held). */
     public synchronized String heldBefore(Object[] values) {
         for (int i = 0; i < columns.size(); i++) {
-            if (values[i] != null && seen[i].contains(hash(values[i].toString()))) {
+            if (values[i] != null && seen[i].contains(RowHash.of(values[i].toString()))) {
                 return columns.get(i);
             }
         }
@@ -55,7 +56,7 @@ public final class UniqueValues {
                     throw new IllegalStateException("ERR_TOO_MANY_UNIQUE_VALUES: the unique rule on " + columns.get(i)
                             + " remembers at most " + MAX_VALUES + " values in a job; split the file, or check it in PostgreSQL");
                 }
-                seen[i].add(hash(values[i].toString()));
+                seen[i].add(RowHash.of(values[i].toString()));
             }
         }
         return null;
@@ -72,20 +73,6 @@ public final class UniqueValues {
             next++;
         }
         notifyAll();
-    }
-
-    /** 64 bits of a value: FNV-1a over its characters, then mixed (SplitMix64's finalizer) so near values spread. */
-    static long hash(String value) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < value.length(); i++) {
-            h ^= value.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 30;
-        h *= 0xbf58476d1ce4e5b9L;
-        h ^= h >>> 27;
-        h *= 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
     }
 
     /** An open-addressing set of longs: a million values in 16 MB rather than a HashSet's 60. */

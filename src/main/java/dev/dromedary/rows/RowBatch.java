@@ -4,19 +4,45 @@ import dev.dromedary.datasets.Dataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One batch of an import after validation: the valid rows as typed values by column (one row per key, the
  * last of the batch winning) with the number of the file's row each came from, and the rows that were
- * rejected with their reasons, and how many a {@code drop_row_if} rule left out; {@code header} is the file's header row as CSV, kept with dead letters so
+ * rejected with their reasons, how many a {@code drop_row_if} rule left out, and how many change detection found
+ * unchanged (they are in no sink's rows); {@code header} is the file's header row as CSV, kept with dead letters so
  * that they can be read again.
  */
 public record RowBatch(String jobUuid, Dataset dataset, String header, int number, List<SourceRow> source,
-                       List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected, int dropped) {
+                       List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected, int dropped,
+                       int unchanged, Set<String> existingKeys) {
 
     public RowBatch(String jobUuid, Dataset dataset, String header, int number, List<SourceRow> source,
                     List<Map<String, Object>> rows, List<Long> rowNumbers, List<Rejected> rejected) {
-        this(jobUuid, dataset, header, number, source, rows, rowNumbers, rejected, 0);
+        this(jobUuid, dataset, header, number, source, rows, rowNumbers, rejected, 0, 0, null);
+    }
+
+    /**
+     * This batch as change detection leaves it: {@code kept} of its rows (with their numbers) are new or changed,
+     * {@code unchanged} more are as the table holds them already; {@code existingKeys} are the keys the table held.
+     */
+    public RowBatch changed(List<Map<String, Object>> kept, List<Long> keptNumbers, int unchanged, Set<String> existingKeys) {
+        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, rejected, dropped,
+                this.unchanged + unchanged, existingKeys);
+    }
+
+    /** The rows to write that the table did not hold: all of them when the table was not asked. */
+    public int inserted() {
+        if (existingKeys == null) {
+            return rows.size();
+        }
+        int inserted = 0;
+        for (Map<String, Object> row : rows) {
+            if (!existingKeys.contains(row.get(dataset.key()).toString())) {
+                inserted++;
+            }
+        }
+        return inserted;
     }
 
     /**
@@ -39,7 +65,7 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
                 refused.add(new Rejected(rowNumbers.get(i), payload(rowNumbers.get(i)), reason));
             }
         }
-        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, refused, dropped);
+        return new RowBatch(jobUuid, dataset, header, number, source, kept, keptNumbers, refused, dropped, unchanged, existingKeys);
     }
 
     /** The file's row of this number as CSV text. */
@@ -58,7 +84,7 @@ public record RowBatch(String jobUuid, Dataset dataset, String header, int numbe
 
     /** The valid rows whose key a later row of the batch had too: the later one won. */
     public int duplicates() {
-        return source.size() - rejected.size() - rows.size() - dropped;
+        return source.size() - rejected.size() - rows.size() - dropped - unchanged;
     }
 
     public long lastRow() {

@@ -2,7 +2,9 @@ package dev.dromedary.sinks;
 
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
+import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.rows.RowBatch;
+import dev.dromedary.rows.RowHash;
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
@@ -41,7 +43,7 @@ public final class PostgresUpsertSink {
         }
         Dataset dataset = batch.dataset();
         Statements sql = statements.computeIfAbsent(dataset.name(), name -> Statements.of(dataset));
-        StringBuilder rows = asCsv(dataset.columns(), batch.rows());
+        StringBuilder rows = asCsv(dataset, batch.rows());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
@@ -61,7 +63,8 @@ public final class PostgresUpsertSink {
     record Statements(String createStaging, String copy, String upsert) {
 
         static Statements of(Dataset dataset) {
-            List<String> names = dataset.columns().stream().map(Column::name).toList();
+            List<String> names = new java.util.ArrayList<>(dataset.columns().stream().map(Column::name).toList());
+            names.add(DatasetStorage.ROW_HASH);
             String columns = String.join(", ", names);
             String staging = dataset.table() + "_staging";
             return new Statements(
@@ -79,15 +82,19 @@ public final class PostgresUpsertSink {
     private static final CSVFormat COPY_CSV = CSVFormat.DEFAULT.builder().setQuoteMode(QuoteMode.ALL_NON_NULL)
             .setRecordSeparator('\n').get();
 
-    /** Typed rows as COPY's CSV, several keywords as an array literal; sized for the rows, so it grows once at most. */
-    static StringBuilder asCsv(List<Column> columns, List<Map<String, Object>> rows) throws IOException {
+    /**
+     * Typed rows as COPY's CSV, several keywords as an array literal, each row's hash last; sized for the rows, so it
+     * grows once at most.
+     */
+    static StringBuilder asCsv(Dataset dataset, List<Map<String, Object>> rows) throws IOException {
         StringBuilder csv = new StringBuilder(ElasticsearchBulkSink.estimatedSize(rows));
         try (CSVPrinter printer = COPY_CSV.print(csv)) {
             for (Map<String, Object> row : rows) {
-                for (Column column : columns) {
+                for (Column column : dataset.columns()) {
                     Object value = row.get(column.name());
                     printer.print(value instanceof List<?> values ? arrayLiteral(values) : value);
                 }
+                printer.print(RowHash.of(dataset, row));
                 printer.println();
             }
         }

@@ -38,6 +38,7 @@ class SinkPipelineRouteTest extends RouteTest {
 
     private final StubPostgres postgres = new StubPostgres();
     private final StubElasticsearch elasticsearch = new StubElasticsearch();
+    private final StubChangeDetection changes = new StubChangeDetection();
 
     @BeforeEach
     void deadLettersAreAMock() throws Exception {
@@ -65,6 +66,21 @@ class SinkPipelineRouteTest extends RouteTest {
         assertThat(elasticsearch.indexed).as("Elasticsearch took the batch once").hasSize(1);
         assertThat(getMockEndpoint("mock:dead-letters").getReceivedCounter()).isZero();
         assertThat(done.getMessage().getBody()).isInstanceOf(RowBatch.class);
+    }
+
+    @Test
+    void rowsTheTableHoldsUnchangedGoToNoSinkAndTheBatchCountsThemAsUnchangedNotAsDuplicates() {
+        changes.unchangedKeys.add("k2");
+
+        Exchange done = template.send("direct:write-batch", exchange -> exchange.getMessage().setBody(batch(3, List.of())));
+
+        assertThat(done.getException()).isNull();
+        assertThat(elasticsearch.indexed.get(0).rows()).extracting(row -> row.get("uuid")).containsExactly("k1", "k3");
+        assertThat(postgres.written.get(0).rows()).extracting(row -> row.get("uuid")).containsExactly("k1", "k3");
+        RowBatch committed = done.getMessage().getBody(RowBatch.class);
+        assertThat(committed.unchanged()).isEqualTo(1);
+        assertThat(committed.duplicates()).isZero();
+        assertThat(committed.inserted()).as("k1 and k3 were not in the table").isEqualTo(2);
     }
 
     @Test
@@ -124,6 +140,7 @@ class SinkPipelineRouteTest extends RouteTest {
 
     @Override
     protected void bindToRegistry(Registry registry) {
+        registry.bind("changeDetection", changes);
         registry.bind("postgresUpsert", postgres);
         registry.bind("elasticsearchBulk", elasticsearch);
         registry.bind("facetValues", new StubFacetValues());
@@ -133,6 +150,23 @@ class SinkPipelineRouteTest extends RouteTest {
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
         return RouteFiles.load(context, "redelivery.camel.yaml", "sinks.camel.yaml").toArray(RoutesBuilder[]::new);
+    }
+
+    /** ChangeDetection's method: the rows whose keys it is told the table holds as they are are unchanged. */
+    public static final class StubChangeDetection {
+        final java.util.Set<String> unchangedKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        public RowBatch skipUnchanged(@Body RowBatch batch) {
+            List<Map<String, Object>> kept = new ArrayList<>();
+            List<Long> numbers = new ArrayList<>();
+            for (int i = 0; i < batch.rows().size(); i++) {
+                if (!unchangedKeys.contains(batch.rows().get(i).get("uuid").toString())) {
+                    kept.add(batch.rows().get(i));
+                    numbers.add(batch.rowNumbers().get(i));
+                }
+            }
+            return batch.changed(kept, numbers, batch.rows().size() - kept.size(), java.util.Set.copyOf(unchangedKeys));
+        }
     }
 
     /** PostgresUpsertSink's method: fails as often as told, then keeps what it was given. */

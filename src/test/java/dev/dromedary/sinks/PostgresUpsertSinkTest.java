@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.ColumnType;
+import dev.dromedary.datasets.Dataset;
+import dev.dromedary.processing.RowRules;
+import dev.dromedary.rows.RowHash;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,10 @@ class PostgresUpsertSinkTest {
         row.put("tags", List.of("a,b", "quote \" and \\ slash"));
         row.put("size", 12L);
 
-        assertThat(PostgresUpsertSink.asCsv(columns, List.of(row)).toString())
-                .isEqualTo("\"\",,\"say \"\"hi\"\",\nthen go\",\"{\"\"a,b\"\",\"\"quote \\\"\" and \\\\ slash\"\"}\",\"12\"\n");
+        Dataset dataset = new Dataset("notes", "notes", "notes", "name", false, columns, List.of(), Map.of(), Map.of(), RowRules.NONE);
+
+        assertThat(PostgresUpsertSink.asCsv(dataset, List.of(row)).toString())
+                .isEqualTo("\"\",,\"say \"\"hi\"\",\nthen go\",\"{\"\"a,b\"\",\"\"quote \\\"\" and \\\\ slash\"\"}\",\"12\",\""
+                        + RowHash.of(dataset, row) + "\"\n");
     }
 }

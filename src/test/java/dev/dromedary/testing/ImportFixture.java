@@ -83,6 +83,11 @@ public final class ImportFixture {
         return api;
     }
 
+    /** The name of the dataset's index in this test's cluster. */
+    public String indexOf(String index) {
+        return indexPrefix + index;
+    }
+
     /** Documents in the dataset's index, once everything indexed so far is searchable. */
     public long documents(String index) {
         elasticsearch("POST", "/" + indexPrefix + index + "/_refresh");

@@ -4,6 +4,7 @@ import dev.dromedary.app.Settings;
 import dev.dromedary.imports.DeadLetterReprocessing;
 import dev.dromedary.imports.FileImport;
 import dev.dromedary.imports.ImportedObjects;
+import dev.dromedary.imports.MirrorImport;
 import dev.dromedary.imports.PartitionKeys;
 import dev.dromedary.imports.PartitionedImport;
 import dev.dromedary.imports.SourceImport;
@@ -13,6 +14,7 @@ import dev.dromedary.ingest.HttpApiIngest;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.AllowedUrls;
 import dev.dromedary.rows.RecordLimits;
+import dev.dromedary.sinks.ChangeDetection;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.FailedBatches;
@@ -49,6 +51,9 @@ public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, HttpApiIn
                 settings.integer("BATCH_SIZE_FOR_INSERTION")));
 
         wiring.bind("failedBatches", new FailedBatches(settings.integer("MAX_REDELIVERIES")));
+        wiring.bind("changeDetection", new ChangeDetection(services.dataSource()));
+        wiring.bind("mirrorImport", new MirrorImport(services.dataSource(), services.elasticsearchRestClient(),
+                settings.integer("MIRROR_PAGE_SIZE")));
         wiring.bind("postgresUpsert", new PostgresUpsertSink(services.dataSource()));
         wiring.bind("elasticsearchBulk", new ElasticsearchBulkSink(services.elasticsearchRestClient(),
                 Duration.ofSeconds(settings.integer("ES_BUSY_RETRY_SECONDS")), jobs.jobStore()::stillWorking));
