@@ -84,8 +84,13 @@ public record AggregationPlan(Dataset dataset, List<Column> groupBy, List<Metric
                 throw refused("ERR_INVALID_AGGREGATION", "job_data.aggregations maps \"*\" or a column to its functions, e.g. "
                         + "{\"*\": [\"count\"], \"employees_count\": [\"sum\", \"avg\"]}");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = aggregations.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            // the figures' order is count, then the dataset's column order: a job's stored data keeps no key order
+            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+            aggregations.fields().forEachRemaining(entries::add);
+            List<String> columnOrder = dataset.columns().stream().map(Column::name).toList();
+            entries.sort(java.util.Comparator.comparingInt(entry -> entry.getKey().equals("*") ? -1
+                    : columnOrder.indexOf(dataset.columnOrAlias(entry.getKey()).map(Column::name).orElse(entry.getKey()))));
+            for (Map.Entry<String, JsonNode> entry : entries) {
                 JsonNode functions = entry.getValue();
                 if (!functions.isArray() || functions.isEmpty() || functions.size() > FUNCTIONS.size()) {
                     throw refused("ERR_INVALID_AGGREGATION", "job_data.aggregations." + clip(entry.getKey()) + " lists functions of "

@@ -51,6 +51,10 @@ public final class DatasetAggregation {
         this.dataSource = dataSource;
         this.s3 = s3;
         this.bucket = bucket;
+        if (!tablePrefix.matches("[a-z][a-z0-9_]{0,19}")) {
+            throw new IllegalArgumentException("the setting AGGREGATE_TABLE_PREFIX is 1 to 20 lower-case letters, digits and _, "
+                    + "starting with a letter");
+        }
         this.tablePrefix = tablePrefix;
     }
 

@@ -25,14 +25,15 @@ public final class ApiSchemas {
             additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     public record CreateJob(
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "The job type: a route direct:job-<job_type> "
-                    + "(insert_csv_file, export_csv_file, ingest_database, ingest_http_api, dataset_statistics, noop, or one "
+                    + "(insert_csv_file, export_csv_file, ingest_database, ingest_http_api, dataset_statistics, aggregate_dataset, noop, or one "
                     + "of yours). ERR_MISSING_JOB_TYPE, ERR_INVALID_JOB_TYPE, ERR_UNKNOWN_JOB_TYPE", example = "insert_csv_file")
             String jobType,
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "What the job works on, by job type. "
                     + "ERR_MISSING_JOB_DATA, ERR_INVALID_JOB_DATA, ERR_BUCKET_NOT_ALLOWED, ERR_SOURCE_NOT_ALLOWED, "
-                    + "ERR_NOTIFY_URL_NOT_ALLOWED, ERR_MISSING_SELECT_COLUMNS",
+                    + "ERR_NOTIFY_URL_NOT_ALLOWED, ERR_MISSING_SELECT_COLUMNS, ERR_INVALID_RULE, ERR_INVALID_AGGREGATION, "
+                    + "ERR_INVALID_TABLE_NAME",
                     type = "object", anyOf = {InsertCsvFileData.class, ExportCsvFileData.class, IngestDatabaseData.class,
-                            IngestHttpApiData.class, DatasetStatisticsData.class})
+                            IngestHttpApiData.class, DatasetStatisticsData.class, AggregateDatasetData.class})
             Object jobData,
             @Schema(description = "Retries allowed after the first attempt fails (ERR_INVALID_RETRY_COUNT)",
                     minimum = "0", defaultValue = "0") Integer retryCount,
@@ -74,6 +75,13 @@ public final class ApiSchemas {
             @Schema(minimum = "0", maximum = "1") Double maxErrorRatio,
             @Schema(minimum = "1", maximum = "1000", description = "Parts the object is cut into, each a job any instance "
                     + "runs (1: none); without it, one per PARTITION_MIN_BYTES") Integer partitions,
+            @Schema(description = "Transform rules after the dataset's own (ERR_INVALID_RULE)") List<Map<String, Object>> transform,
+            @Schema(description = "Validation rules by column, beside the dataset's (ERR_INVALID_RULE)") Map<String, Object> validate,
+            @Schema(allowableValues = {"upsert", "mirror"}, defaultValue = "upsert", description = "mirror: the dataset's rows "
+                    + "the source lacks are deleted once it has landed") String mode,
+            @Schema(description = "A mirror deletes only rows this VQL where matches") VqlWhere mirrorScope,
+            @Schema(description = "The most rows a mirror deletes: a count, or a share of its scope such as \"10%\" "
+                    + "(ERR_MIRROR_DELETE_LIMIT)", defaultValue = "10%") Object mirrorMaxDelete,
             @Schema(description = "Receives the job's events (a prefix of JOB_WEBHOOK_ALLOWED)") String notifyUrl) {
     }
 
@@ -124,6 +132,14 @@ public final class ApiSchemas {
             @Schema(minimum = "1", maximum = "10000", defaultValue = "1000") Integer fetchSize,
             String checkpointColumn,
             Map<String, String> columnMap,
+            Boolean force,
+            @Schema(description = "Transform rules after the dataset's own (ERR_INVALID_RULE)") List<Map<String, Object>> transform,
+            @Schema(description = "Validation rules by column, beside the dataset's (ERR_INVALID_RULE)") Map<String, Object> validate,
+            @Schema(allowableValues = {"upsert", "mirror"}, defaultValue = "upsert", description = "mirror: the dataset's rows "
+                    + "the source lacks are deleted once it has landed") String mode,
+            @Schema(description = "A mirror deletes only rows this VQL where matches") VqlWhere mirrorScope,
+            @Schema(description = "The most rows a mirror deletes: a count, or a share of its scope such as \"10%\" "
+                    + "(ERR_MIRROR_DELETE_LIMIT)", defaultValue = "10%") Object mirrorMaxDelete,
             String notifyUrl) {
     }
 
@@ -139,6 +155,14 @@ public final class ApiSchemas {
             @Schema(description = "Requests a second at most") Double rateLimit,
             @Schema(defaultValue = "contact") String service,
             Map<String, String> columnMap,
+            Boolean force,
+            @Schema(description = "Transform rules after the dataset's own (ERR_INVALID_RULE)") List<Map<String, Object>> transform,
+            @Schema(description = "Validation rules by column, beside the dataset's (ERR_INVALID_RULE)") Map<String, Object> validate,
+            @Schema(allowableValues = {"upsert", "mirror"}, defaultValue = "upsert", description = "mirror: the dataset's rows "
+                    + "the source lacks are deleted once it has landed") String mode,
+            @Schema(description = "A mirror deletes only rows this VQL where matches") VqlWhere mirrorScope,
+            @Schema(description = "The most rows a mirror deletes: a count, or a share of its scope such as \"10%\" "
+                    + "(ERR_MIRROR_DELETE_LIMIT)", defaultValue = "10%") Object mirrorMaxDelete,
             String notifyUrl) {
     }
 
@@ -148,6 +172,25 @@ public final class ApiSchemas {
             @Schema(defaultValue = "contact") String service,
             VqlWhere where,
             List<String> columns,
+            String notifyUrl) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "AggregateDatasetData", description = "job_data of aggregate_dataset: a dataset's rows grouped by columns, "
+            + "computed in PostgreSQL (ERR_INVALID_AGGREGATION, ERR_UNKNOWN_FIELD, ERR_INVALID_TABLE_NAME)")
+    public record AggregateDatasetData(
+            @Schema(defaultValue = "contact") String service,
+            @ArraySchema(minItems = 1, maxItems = 8, arraySchema = @Schema(requiredMode = RequiredMode.REQUIRED,
+                    description = "The group columns")) List<String> groupBy,
+            @Schema(description = "\"*\" or a column to its functions: count, count_distinct, sum, avg, min, max",
+                    example = "{\"*\": [\"count\"], \"employees_count\": [\"sum\", \"avg\"]}") Map<String, List<String>> aggregations,
+            @Schema(description = "Which rows: a VQL where") VqlWhere filter,
+            @Schema(description = "Which groups: figure, operator, number", example = "count >= 10") String having,
+            @Schema(description = "Group columns or figures, each asc or desc", example = "count desc") Object order,
+            @Schema(minimum = "1", maximum = "10000000") Long limit,
+            @Schema(description = "Where the groups are written as CSV, in S3_BUCKET") String s3Key,
+            @Schema(description = "A result table, named AGGREGATE_TABLE_PREFIX + table, replaced whole", pattern = "^[a-z][a-z0-9_]{0,39}$")
+            String table,
             String notifyUrl) {
     }
 
@@ -164,7 +207,8 @@ public final class ApiSchemas {
     public record BatchJob(
             @Schema(requiredMode = RequiredMode.REQUIRED) String jobType,
             @Schema(requiredMode = RequiredMode.REQUIRED, type = "object", anyOf = {InsertCsvFileData.class,
-                    ExportCsvFileData.class, IngestDatabaseData.class, IngestHttpApiData.class, DatasetStatisticsData.class})
+                    ExportCsvFileData.class, IngestDatabaseData.class, IngestHttpApiData.class, DatasetStatisticsData.class,
+                    AggregateDatasetData.class})
             Object jobData,
             @Schema(minimum = "0") Integer retryCount,
             @Schema(minimum = "0") Integer retryInterval,

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dromedary.events.JobEventFeed;
+import dev.dromedary.analysis.AggregationPlan;
+import dev.dromedary.analysis.DatasetAggregation;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.imports.ImportOptions;
 import dev.dromedary.processing.InvalidRule;
@@ -76,9 +78,11 @@ public final class JobRequests {
     private final AllowedUrls notifyUrls;
     private final HttpApiIngest httpApis;
     private final Datasets datasets;
+    private final DatasetAggregation aggregations;
 
     public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
-                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis, Datasets datasets) {
+                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis, Datasets datasets,
+                       DatasetAggregation aggregations) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
         this.json = new ObjectMapper(factory)
@@ -92,6 +96,7 @@ public final class JobRequests {
         this.notifyUrls = notifyUrls;
         this.httpApis = httpApis;
         this.datasets = datasets;
+        this.aggregations = aggregations;
     }
 
     /** The body of {@code POST /common/jobs/create}. */
@@ -200,9 +205,12 @@ public final class JobRequests {
                     httpApis.check(json.convertValue(jobData, Map.class));
                     checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
                 }
+                case "aggregate_dataset" -> aggregations.plan(jobData);
                 default -> {
                 }
             }
+        } catch (AggregationPlan.AggregationRefused e) {
+            throw ApiError.badRequest(e.getMessage());
         } catch (InvalidRule e) {
             throw ApiError.badRequest(InvalidRule.CODE + ": job_data." + e.getMessage());
         } catch (IllegalArgumentException e) {

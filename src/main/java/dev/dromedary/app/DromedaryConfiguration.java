@@ -53,8 +53,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         ServiceBeans connected = ServiceBeans.bind(wiring, services);
         JobBeans jobs = JobBeans.bind(wiring, connected);
         ImportBeans imports = ImportBeans.bind(wiring, connected, jobs);
-        ExportBeans.bind(wiring, connected, jobs, imports);
-        ApiBeans api = ApiBeans.bind(wiring, connected, jobs, imports);
+        ExportBeans exports = ExportBeans.bind(wiring, connected, jobs, imports);
+        ApiBeans api = ApiBeans.bind(wiring, connected, jobs, imports, exports);
         Lifecycle.bind(wiring, connected, jobs, api);
     }
 }

@@ -89,7 +89,9 @@ class OpenApiDocumentTest extends RouteTest {
     void everyErrorCodeTheApiAnswersIsInTheDocument() throws IOException {
         Set<String> codes = new TreeSet<>();
         try (Stream<Path> sources = Stream.concat(Files.list(Path.of("src/main/java/dev/dromedary/api")),
-                Stream.of(Path.of("src/main/java/dev/dromedary/inbox/S3Inbox.java")))) {
+                Stream.of(Path.of("src/main/java/dev/dromedary/inbox/S3Inbox.java"),
+                        Path.of("src/main/java/dev/dromedary/processing/InvalidRule.java"),
+                        Path.of("src/main/java/dev/dromedary/analysis/AggregationPlan.java")))) {
             for (Path source : sources.toList()) {
                 Matcher code = ERR_CODE.matcher(Files.readString(source));
                 while (code.find()) {
@@ -97,7 +99,8 @@ class OpenApiDocumentTest extends RouteTest {
                 }
             }
         }
-        assertThat(codes).contains("ERR_MISSING_JOB_TYPE", "ERR_UNAUTHORIZED", "ERR_INVALID_DEPENDENCY");
+        assertThat(codes).contains("ERR_MISSING_JOB_TYPE", "ERR_UNAUTHORIZED", "ERR_INVALID_DEPENDENCY", "ERR_INVALID_RULE",
+                "ERR_INVALID_AGGREGATION", "ERR_INVALID_TABLE_NAME");
         assertThat(codes).allSatisfy(code -> assertThat(document).as(code).contains(code));
     }
 

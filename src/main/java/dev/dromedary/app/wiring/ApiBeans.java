@@ -25,14 +25,15 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiBeans.class);
 
-    public static ApiBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports) throws Exception {
+    public static ApiBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports, ExportBeans exports)
+            throws Exception {
         Settings settings = wiring.settings();
         AllowedUrls notifyUrls = new AllowedUrls("JOB_WEBHOOK_ALLOWED", settings.list("JOB_WEBHOOK_ALLOWED"));
         JobEventFeed jobEvents = wiring.bind("jobEvents", new JobEventFeed(services.dataSource(), notifyUrls,
                 settings.text("JOB_WEBHOOK_SECRET")));
         wiring.bind("jobRequests", new JobRequests(jobs.jobTypes(), settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), imports.buckets(), jobs.queues(), notifyUrls,
-                imports.httpApiIngest(), services.datasets()));
+                imports.httpApiIngest(), services.datasets(), exports.aggregation()));
         wiring.bind("jobResponses", new JobResponses(jobs.jobStore(), jobEvents));
         wiring.bind("openApiDocument", OpenApiDocument.renderer(wiring.context()));
         wiring.bind("statusView", new StatusView(services.dataSource(), jobs.jobStore(), settings.integer("LEASE_SECONDS")));

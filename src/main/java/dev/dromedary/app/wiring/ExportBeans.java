@@ -1,5 +1,6 @@
 package dev.dromedary.app.wiring;
 
+import dev.dromedary.analysis.DatasetAggregation;
 import dev.dromedary.analysis.DatasetStatistics;
 import dev.dromedary.analysis.JobReportPage;
 import dev.dromedary.analysis.JobReports;
@@ -7,13 +8,10 @@ import dev.dromedary.analysis.StatisticsReport;
 import dev.dromedary.app.Settings;
 import dev.dromedary.exports.CsvExport;
 
-/** What reads the landed rows back out: CSV exports to S3, a dataset's statistics, and the reports of jobs. */
-public final class ExportBeans {
+/** What reads the landed rows back out: CSV exports to S3, aggregations, a dataset's statistics, and the reports of jobs. */
+public record ExportBeans(DatasetAggregation aggregation) {
 
-    private ExportBeans() {
-    }
-
-    public static void bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports) {
+    public static ExportBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports) {
         Settings settings = wiring.settings();
         String uploadPrefix = settings.text("S3_UPLOAD_FILE_PATH_PRIFIX");
         wiring.bind("csvExport", new CsvExport(services.datasets(), services.elasticsearch(), services.elasticsearchRestClient(),
@@ -22,7 +20,10 @@ public final class ExportBeans {
         wiring.bind("datasetStatistics", new DatasetStatistics(services.datasets(), services.elasticsearchRestClient(),
                 services.dataSource(), jobs.json(), uploadPrefix));
         wiring.bind("statisticsReport", new StatisticsReport());
+        DatasetAggregation aggregation = wiring.bind("datasetAggregation", new DatasetAggregation(services.datasets(), services.dataSource(), services.s3(),
+                settings.text("S3_BUCKET"), settings.text("AGGREGATE_TABLE_PREFIX")));
         wiring.bind("jobReports", new JobReports(jobs.jobStore(), services.dataSource()));
         wiring.bind("jobReportPage", new JobReportPage(jobs.json()));
+        return new ExportBeans(aggregation);
     }
 }
