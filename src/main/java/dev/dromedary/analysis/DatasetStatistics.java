@@ -43,6 +43,7 @@ public final class DatasetStatistics {
     static final int MAX_COLUMNS = 200;
     private static final int PAGE = 10_000;
     private static final String DEAD_LETTERS_BY_COLUMN = SqlFile.load("sql/analysis/dead-letters-by-column.sql");
+    private static final String DEAD_LETTERS_BY_RULE = SqlFile.load("sql/analysis/dead-letters-by-rule.sql");
 
     private final Datasets datasets;
     private final RestClient elasticsearch;
@@ -117,9 +118,36 @@ public final class DatasetStatistics {
         key.put("rule", keyDistinct == null ? "the key " + dataset.key() + " is not among the columns described: taken as 1"
                 : "distinct values of the key " + dataset.key() + (keyExact ? "" : " (estimated)") + " ÷ rows");
         double mean = columns.isEmpty() ? 1 : scores / columns.size();
-        quality.put("score", round(mean * uniqueness));
-        quality.put("rule", "the mean of the columns' scores × the key's uniqueness");
+        double rulesPassing = rulesPassing(dataset, rows, quality);
+        quality.put("score", round(mean * uniqueness * rulesPassing));
+        quality.put("rule", "the mean of the columns' scores × the key's uniqueness"
+                + (dataset.rules().names().isEmpty() ? "" : " × the mean share of rows passing each of the dataset's rules"));
         return result;
+    }
+
+    /**
+     * The share of rows that pass each of the dataset's rules: a row that broke one is a dead letter, so the rows
+     * landed pass and the waiting dead letters of the rule do not. Their mean, 1 for a dataset without rules.
+     */
+    private double rulesPassing(Dataset dataset, long rows, ObjectNode quality) {
+        List<String> names = dataset.rules().names();
+        if (names.isEmpty()) {
+            return 1;
+        }
+        Map<String, Long> failing = new HashMap<>();
+        jdbc.query(DEAD_LETTERS_BY_RULE, new MapSqlParameterSource("dataset", dataset.name()),
+                row -> {
+                    failing.put(row.getString("rule"), row.getLong("dead_letters"));
+                });
+        ArrayNode rules = quality.putArray("rules");
+        double sum = 0;
+        for (String name : names) {
+            long broke = failing.getOrDefault(name, 0L);
+            double passing = rows + broke == 0 ? 1 : (double) rows / (rows + broke);
+            sum += passing;
+            rules.addObject().put("rule", name).put("dead_letters", broke).put("passing", round(passing));
+        }
+        return sum / names.size();
     }
 
     /** The job's response: the statistics, where the reports are, and a sentence. */

@@ -172,6 +172,7 @@ final class HeaderMapping {
             }
             Map<Object, Map<String, Object>> byKey = new LinkedHashMap<>();
             Map<Object, Long> rowOfKey = new HashMap<>();
+            boolean rejectedLate = false;
             if (uniqueValues != null) {
                 awaitTurn(uniqueValues, number);
             }
@@ -182,11 +183,15 @@ final class HeaderMapping {
                 if (heldBefore != null) {
                     rejected.add(new RowBatch.Rejected(row.number(), payload(row, headerNow.size()),
                             new RuleBroken("unique", heldBefore, values.get(heldBefore).toString()).getMessage()));
+                    rejectedLate = true;
                     continue;
                 }
                 Object key = values.get(dataset.key());
                 byKey.put(key, values);
                 rowOfKey.put(key, row.number());
+            }
+            if (rejectedLate) {
+                rejected.sort(java.util.Comparator.comparingLong(RowBatch.Rejected::rowNumber));
             }
             List<Long> rowNumbers = byKey.keySet().stream().map(rowOfKey::get).toList();
             return new RowBatch(jobUuid, dataset, FileText.csvLine(headerNow), number, source, List.copyOf(byKey.values()),

@@ -53,10 +53,12 @@ public final class S3Inbox {
     private final String defaultDataset;
     private final int retryCount;
     private final int retryInterval;
+    /** Folders under the inbox whose objects are imported as mirrors of their dataset. */
+    private final List<String> mirrorFolders;
 
     public S3Inbox(JobStore jobs, S3Client s3, Datasets datasets, DataSource dataSource, ObjectMapper json, String bucket,
                    String prefix, String processedPrefix, String failedPrefix, String defaultDataset, int retryCount,
-                   int retryInterval) {
+                   int retryInterval, List<String> mirrorFolders) {
         this.jobs = jobs;
         this.s3 = s3;
         this.datasets = datasets;
@@ -69,6 +71,7 @@ public final class S3Inbox {
         this.defaultDataset = defaultDataset;
         this.retryCount = retryCount;
         this.retryInterval = retryInterval;
+        this.mirrorFolders = List.copyOf(mirrorFolders);
     }
 
     /**
@@ -104,6 +107,11 @@ public final class S3Inbox {
                 .put("s3_bucket", bucket)
                 .put("s3_key", object.key())
                 .put("service", dataset);
+        String folder = object.key().substring(prefix.length());
+        if (mirrorFolders.stream().anyMatch(folder::startsWith)) {
+            // a file of a mirror folder is its dataset's whole truth (INBOX_MIRROR_FOLDERS)
+            data.put("mode", "mirror");
+        }
         String idempotencyKey = "inbox:" + bucket + "/" + object.key() + "@" + object.eTag();
         JobStore.Created created = jobs.create(new NewJob("insert_csv_file", data, retryCount, retryInterval, idempotencyKey));
         if (created.isNew()) {

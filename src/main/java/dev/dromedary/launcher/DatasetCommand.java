@@ -3,6 +3,9 @@ package dev.dromedary.launcher;
 import dev.dromedary.app.Services;
 import dev.dromedary.app.Settings;
 import dev.dromedary.datasets.DatasetInference;
+import dev.dromedary.datasets.Datasets;
+import dev.dromedary.imports.RuleCheck;
+import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.formats.ReadOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +29,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class DatasetCommand {
 
     static final String USAGE = "Usage: ./dromedary dataset infer FILE|s3://BUCKET/KEY --name NAME [--rows N] [--force]\n"
-            + "         [--format csv|xlsx|jsonl] [--delimiter D] [--encoding E] [--sheet S] [--dir DIR]\n";
+            + "         [--format csv|xlsx|jsonl] [--delimiter D] [--encoding E] [--sheet S] [--dir DIR]\n"
+            + "       ./dromedary dataset check NAME FILE|s3://BUCKET/KEY [--rows N]\n"
+            + "         [--format csv|xlsx|jsonl] [--delimiter D] [--encoding E] [--sheet S]\n";
     private static final int MAX_SAMPLE_ROWS = 1_000_000;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__(.+)\\.sql");
@@ -40,6 +45,9 @@ final class DatasetCommand {
     }
 
     int run(List<String> args) throws IOException {
+        if (args.size() >= 3 && args.get(0).equals("check")) {
+            return check(args.get(1), args.get(2), args.subList(3, args.size()));
+        }
         if (args.size() < 2 || !args.get(0).equals("infer")) {
             out.print(USAGE);
             return 2;
@@ -120,6 +128,77 @@ final class DatasetCommand {
         out.println("Facets: " + (proposal.facets().isEmpty() ? "none" : String.join(", ", proposal.facets())) + " (" + proposal.facetsWhy() + ")");
         out.println("Wrote " + definition + " and " + migration + ": read them, then commit them; the next start creates the table and index");
         return 0;
+    }
+
+    /** Runs the dataset's rules over the file's first rows, and prints what would land, what would not, and why. */
+    private int check(String name, String source, List<String> flags) throws IOException {
+        long rows = 100_000;
+        Map<String, Object> options = new HashMap<>();
+        for (int i = 0; i < flags.size(); i += 2) {
+            if (i + 1 >= flags.size()) {
+                out.print(USAGE);
+                return 2;
+            }
+            String value = flags.get(i + 1);
+            switch (flags.get(i)) {
+                case "--rows" -> {
+                    rows = value.matches("\\d{1,7}") ? Long.parseLong(value) : 0;
+                    if (rows < 1 || rows > MAX_SAMPLE_ROWS) {
+                        out.println("dromedary dataset check: --rows is a whole number from 1 to " + MAX_SAMPLE_ROWS);
+                        return 2;
+                    }
+                }
+                case "--format", "--delimiter", "--encoding", "--sheet" -> options.put(flags.get(i).substring(2), value);
+                default -> {
+                    out.print(USAGE);
+                    return 2;
+                }
+            }
+        }
+        Datasets datasets;
+        try {
+            datasets = Datasets.load(settings.list("DATASETS_DIRS").stream().map(Path::of).toList(), "");
+        } catch (IOException e) {
+            out.println("dromedary dataset check: " + e.getMessage());
+            return 1;
+        }
+        if (!datasets.has(name)) {
+            out.println("dromedary dataset check: there is no dataset " + name + "; the datasets are " + String.join(", ", datasets.names()));
+            return 2;
+        }
+        ReadOptions read;
+        try {
+            read = ReadOptions.of(options);
+        } catch (IllegalArgumentException e) {
+            out.println("dromedary dataset check: " + e.getMessage().replace("job_data.", "--"));
+            return 2;
+        }
+        RuleCheck.Outcome outcome;
+        try (InputStream in = open(source)) {
+            outcome = RuleCheck.run(datasets.get(name), in, source, read, rows, RecordLimits.DEFAULT);
+        } catch (java.nio.file.NoSuchFileException e) {
+            out.println("dromedary dataset check: there is no file " + source);
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            out.println("dromedary dataset check: " + source + ": " + e.getMessage());
+            return 1;
+        }
+        out.printf("Checked %d rows of %s against %s: %d would land, %d would be dead letters, %d dropped by a rule%n",
+                outcome.rowsRead(), source, name, outcome.rowsValid(), outcome.rowsFailed(), outcome.rowsDropped());
+        if (!outcome.unknownColumns().isEmpty()) {
+            out.println("Columns " + name + " does not have, ignored: " + String.join(", ", outcome.unknownColumns()));
+        }
+        if (!outcome.byRule().isEmpty()) {
+            out.println("By rule:");
+            outcome.byRule().forEach((rule, count) -> out.printf("  %-20s %d%n", rule, count));
+        }
+        if (!outcome.byReason().isEmpty()) {
+            out.println("By reason:");
+            outcome.byReason().forEach((reason, count) -> out.printf("  %6d  %s%n", count, reason));
+            out.println("First rows that would not land:");
+            outcome.examples().forEach(example -> out.printf("  row %s: %s%n", example.get("row"), example.get("reason")));
+        }
+        return outcome.rowsFailed() == 0 ? 0 : 3;
     }
 
     private InputStream open(String source) throws IOException {

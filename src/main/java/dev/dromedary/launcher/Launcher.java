@@ -51,8 +51,13 @@ public final class Launcher {
                                  proposes a dataset from a sample (10000 rows) of a CSV, .xlsx or
                                  .jsonl file: column types, a key, facets; writes datasets/NAME.yaml and
                                  its migration, says why, and overwrites nothing without --force
+              dataset check NAME FILE|s3://BUCKET/KEY [--rows N]
+                                 runs dataset NAME's transform and validation rules over the file's first
+                                 N (100000) rows, writing nothing: what would land, and each row that would
+                                 be a dead letter with its rule; exits 3 when a row would not land
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
-                    [--jobs N] [--steps copy,bulk,import,export,jobs,pickup,formats] [--services configured]
+                    [--jobs N] [--steps copy,bulk,import,export,jobs,pickup,formats,partitions,reimport]
+                    [--services configured]
                     [--repeat N]
                                  measures an import and an export of N (1000000) generated rows against
                                  PostgreSQL COPY, Elasticsearch _bulk and a bare scan, N no-op jobs, and

@@ -75,6 +75,28 @@ public final class RowRules {
         return !transforms.isEmpty();
     }
 
+    /**
+     * Each rule a row can break, as a dead letter's reason names it ({@code email on email}, {@code parse_date on
+     * signed_up}): what a dataset's quality score counts by.
+     */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (TransformRule rule : transforms) {
+            if (rule instanceof TransformRule.ParseDate date) {
+                names.add("parse_date on " + date.column());
+            } else if (rule instanceof TransformRule.Cast cast) {
+                names.add("cast on " + cast.column());
+            } else if (rule instanceof TransformRule.MapValues map && map.otherwise().equals("reject")) {
+                names.add("map on " + map.column());
+            }
+        }
+        required.forEach(column -> names.add("required on " + column));
+        checks.forEach((column, rules) -> rules.forEach(rule -> names.add(rule.name() + " on " + column)));
+        unique.forEach(column -> names.add("unique on " + column));
+        atLeastOneOf.forEach(columns -> names.add("at_least_one_of on " + String.join(", ", columns)));
+        return names.stream().distinct().toList();
+    }
+
     /** The columns whose values must differ from every earlier row's. */
     public List<String> unique() {
         return unique;

@@ -19,10 +19,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The files every round imports, put into the test S3 server once: {@code rows} contacts, and a tenth as many
- * companies (at least 1,000) for the export; and what each holds.
+ * companies (at least 1,000) for the export, the contacts without one in {@value #MIRROR_LACKS_EVERY} for a mirror import;
+ * and what each holds.
  */
 record ChaosFiles(int rows, String contactsKey, List<String> contactKeys, Set<String> contactFacets,
-                  String companiesKey, Set<String> companyKeys) {
+                  String companiesKey, Set<String> companyKeys, String mirrorKey, Set<String> mirrorKeys) {
+
+    /** The mirror file lacks one contact in this many. */
+    static final int MIRROR_LACKS_EVERY = 10;
 
     private static final List<String> CONTACT_FACETS = List.of("industry", "country", "state", "city", "seniority", "department");
 
@@ -31,9 +35,26 @@ record ChaosFiles(int rows, String contactsKey, List<String> contactKeys, Set<St
         Path companies = generate("company", Math.max(1_000, rows / 10), 1808);
         String contactsKey = "chaos/contacts-" + rows + ".csv";
         String companiesKey = "chaos/companies-" + rows + ".csv";
+        String mirrorKey = "chaos/contacts-mirror-" + rows + ".csv";
+        Path mirror = Files.createTempFile(Path.of("target"), "chaos-mirror-", ".csv");
+        Set<String> mirrorKeys = new HashSet<>();
+        try (java.io.BufferedReader in = Files.newBufferedReader(contacts); Writer out = Files.newBufferedWriter(mirror);
+             CSVParser records = parse(contacts)) {
+            out.write(in.readLine() + "\n");
+            org.apache.commons.csv.CSVPrinter printer = CSVFormat.DEFAULT.print(out);
+            int number = 0;
+            for (org.apache.commons.csv.CSVRecord record : records) {
+                if (++number % MIRROR_LACKS_EVERY != 0) {
+                    printer.printRecord(record.toList());
+                    mirrorKeys.add(record.get("uuid"));
+                }
+            }
+            printer.flush();
+        }
         try (var s3 = RealServices.s3Client()) {
             s3.putObject(put -> put.bucket(RealServices.BUCKET).key(contactsKey), RequestBody.fromFile(contacts));
             s3.putObject(put -> put.bucket(RealServices.BUCKET).key(companiesKey), RequestBody.fromFile(companies));
+            s3.putObject(put -> put.bucket(RealServices.BUCKET).key(mirrorKey), RequestBody.fromFile(mirror));
         }
         List<String> contactKeys = keysOf(contacts).stream().sorted().toList();
         Set<String> companyKeys = new HashSet<>(keysOf(companies));
@@ -46,7 +67,8 @@ record ChaosFiles(int rows, String contactsKey, List<String> contactKeys, Set<St
         }
         Files.delete(contacts);
         Files.delete(companies);
-        return new ChaosFiles(rows, contactsKey, contactKeys, facets, companiesKey, companyKeys);
+        Files.delete(mirror);
+        return new ChaosFiles(rows, contactsKey, contactKeys, facets, companiesKey, companyKeys, mirrorKey, Set.copyOf(mirrorKeys));
     }
 
     /** A sample file, written to disk rather than held: a round may import millions of rows. */

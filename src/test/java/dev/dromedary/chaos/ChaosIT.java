@@ -212,6 +212,50 @@ class ChaosIT {
         assertEveryRoundClean(fault);
     }
 
+    @Test
+    void aMirrorSigkilledWhileItDeletesAndResumedDeletesExactlyTheRowsItsFileLacks() throws Exception {
+        String fault = "mirror import SIGKILLed mid-delete, resumed";
+        assumeTrue(selected("mirror"));
+        for (int round = 1; round <= ROUNDS; round++) {
+            ChaosRound work = ChaosRound.begin(files, fault, round);
+            List<Launched> launched = new ArrayList<>();
+            try {
+                // a small page, so that the deletes take long enough to be cut through
+                Map<String, String> pages = Map.of("MIRROR_PAGE_SIZE", "50");
+                Launched first = launch(work, "a", pages, launched);
+                first.process().awaitStarted();
+                String full = first.api().createJob("insert_csv_file", "{\"s3_key\": \"" + files.contactsKey() + "\"}");
+                await().atMost(Duration.ofMinutes(10)).until(() -> !Set.of("open", "in_queue", "processing").contains(work.statusOf(full)));
+                String mirror = first.api().createJob("insert_csv_file", "{\"s3_key\": \"" + files.mirrorKey() + "\", "
+                        + "\"mode\": \"mirror\", \"mirror_max_delete\": \"15%\"}");
+                // killed after a random share of the rows to delete are gone from PostgreSQL
+                long toDelete = ROWS - files.mirrorKeys().size();
+                long killAfter = Math.max(1, (long) (toDelete * share()));
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(5)).until(() ->
+                        work.database.queryLong("SELECT count(*) FROM contacts") <= ROWS - killAfter
+                                || !Set.of("open", "in_queue", "processing").contains(work.statusOf(mirror)));
+                first.process().kill();
+                work.note("killed with " + (ROWS - work.database.queryLong("SELECT count(*) FROM contacts")) + " of " + toDelete
+                        + " rows deleted from PostgreSQL");
+                long killedAt = System.nanoTime();
+
+                Launched second = launch(work, "b", pages, launched);
+                second.process().awaitStarted();
+                await().atMost(Duration.ofMinutes(10)).until(() -> Set.of("completed", "failed", "cancelled").contains(work.statusOf(mirror))
+                        && work.database.queryLong("SELECT count(*) FROM jobs WHERE uuid = ?::uuid AND run_after IS NOT NULL", mirror) == 0);
+                double recovery = (System.nanoTime() - killedAt) / 1e9;
+                TABLE.add(work.mirrorOutcome(mirror, recovery));
+                second.process().close();
+            } finally {
+                for (Launched instance : launched) {
+                    instance.process().process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+                work.dispose();
+            }
+        }
+        assertEveryRoundClean(fault);
+    }
+
     /** The fault, injected while the import runs and the export has been asked for; it returns once it is over. */
     private interface ServiceFault {
         void inject(Outage outage) throws Exception;

@@ -304,6 +304,41 @@ final class ChaosRound {
                 first(lost) + first(mismatched), notes);
     }
 
+    /**
+     * What a mirror round left behind: every row of the mirror file in PostgreSQL and Elasticsearch (a row it
+     * deleted that the file holds is lost), none that it lacks (a row left is inexact), the same keys in both.
+     */
+    ChaosOutcome mirrorOutcome(String mirrorUuid, double recoverySeconds) throws SQLException, IOException {
+        List<String> postgresKeys = SinkContents.keys(database, "contacts");
+        Set<String> inPostgres = new HashSet<>(postgresKeys);
+        List<String> elasticsearchIds = ChaosFiles.documentIds(index("contacts"));
+        Set<String> inElasticsearch = new HashSet<>(elasticsearchIds);
+        Set<String> lost = new TreeSet<>();
+        for (String key : files.mirrorKeys()) {
+            if (!inPostgres.contains(key) || !inElasticsearch.contains(key)) {
+                lost.add(key);
+            }
+        }
+        Set<String> mismatched = new HashSet<>(inPostgres);
+        mismatched.removeAll(inElasticsearch);
+        Set<String> onlyInElasticsearch = new HashSet<>(inElasticsearch);
+        onlyInElasticsearch.removeAll(inPostgres);
+        mismatched.addAll(onlyInElasticsearch);
+        List<String> inexact = new ArrayList<>();
+        Set<String> left = new TreeSet<>(inPostgres);
+        left.addAll(inElasticsearch);
+        left.removeAll(files.mirrorKeys());
+        if (!left.isEmpty()) {
+            inexact.add(left.size() + " rows the mirror file lacks were not deleted" + first(left));
+        }
+        if (!statusOf(mirrorUuid).equals("completed")) {
+            inexact.add("the mirror did not complete: " + jobRow(mirrorUuid));
+        }
+        long duplicated = (postgresKeys.size() - inPostgres.size()) + (elasticsearchIds.size() - inElasticsearch.size());
+        return new ChaosOutcome(fault, round, lost.size(), duplicated, mismatched.size(), database.queryLong(JOBS_RUN_TWICE),
+                inexact, 0, recoverySeconds, first(lost) + first(mismatched), notes);
+    }
+
     private static String first(Set<String> keys) {
         return keys.isEmpty() ? "" : " e.g. " + keys.stream().limit(3).toList();
     }

@@ -145,6 +145,29 @@ class S3InboxIT {
         }
     }
 
+    @Test
+    void aFileInAMirrorFolderDeletesTheRowsOfItsDatasetThatItLacks() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        String root = database.name() + "/";
+        try (RunningDromedary dromedary = inbox("inbox-mirror", database, root).with("INBOX_MIRROR_FOLDERS", "contact/full/").start()) {
+            ImportFixture imports = new ImportFixture(dromedary, database);
+            String all = ImportFixture.sample("contact", 20, 4040);
+            imports.upload(root + "incoming/contact/day-1.csv", all);
+            await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM contacts") == 20
+                    && objects(root + "incoming/").isEmpty());
+
+            String lacking = all.lines().limit(20).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            imports.upload(root + "incoming/contact/full/day-2.csv", lacking);
+            await().atMost(LONG).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE data->>'mode' = 'mirror' "
+                    + "AND status = 'completed'") == 1);
+
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(19);
+            assertThat(imports.documents("contacts")).isEqualTo(19);
+            assertThat(database.queryLong("SELECT (job_response->>'rows_deleted')::bigint FROM jobs WHERE data->>'mode' = 'mirror'"))
+                    .isEqualTo(1);
+        }
+    }
+
     private static RunningDromedary.Builder inbox(String instance, RealServices.TestDatabase database, String root) {
         return RunningDromedary.named(instance, database)
                 .with("INBOX_POLL_SECONDS", 1)

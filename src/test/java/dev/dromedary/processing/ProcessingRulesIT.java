@@ -38,7 +38,7 @@ class ProcessingRulesIT {
     void aFileLandsAsItsRulesSayAndEachRowThatBreaksOneIsADeadLetterNamedByRule() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         try (RunningDromedary dromedary = RunningDromedary.named("rules", database)
-                .with("DATASETS_DIRS", "datasets,src/test/resources/test-datasets")
+                .with("DATASETS_DIRS", "datasets,examples/datasets")
                 .start()) {
             ImportFixture imports = new ImportFixture(dromedary, database);
             imports.upload("leads/2024.csv", FILE);
@@ -87,6 +87,14 @@ class ProcessingRulesIT {
                             "6 unique rule unique on email: ada@example.com",
                             "8 parse_date rule parse_date on signed_up: 32/01/2024",
                             "10 max rule max on employees: 5000");
+
+            // the dataset's quality score counts the rows that pass each of its rules
+            JsonNode statistics = imports.awaitFinished(api.createJob("dataset_statistics", "{\"service\": \"lead\"}"));
+            java.util.Map<String, String> passing = new java.util.TreeMap<>();
+            statistics.at("/job_response/quality/rules").forEach(rule -> passing.put(rule.get("rule").asText(),
+                    rule.get("dead_letters").asLong() + " " + rule.get("passing").asDouble()));
+            assertThat(passing).containsEntry("email on email", "1 0.75").containsEntry("parse_date on signed_up", "1 0.75")
+                    .containsEntry("at_least_one_of on email, phone", "1 0.75").doesNotContainKey("max on employees");
         }
     }
 

@@ -39,6 +39,7 @@ class SinkPipelineRouteTest extends RouteTest {
     private final StubPostgres postgres = new StubPostgres();
     private final StubElasticsearch elasticsearch = new StubElasticsearch();
     private final StubChangeDetection changes = new StubChangeDetection();
+    private final List<RowBatch> mirrorKeysRecorded = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void deadLettersAreAMock() throws Exception {
@@ -81,6 +82,20 @@ class SinkPipelineRouteTest extends RouteTest {
         assertThat(committed.unchanged()).isEqualTo(1);
         assertThat(committed.duplicates()).isZero();
         assertThat(committed.inserted()).as("k1 and k3 were not in the table").isEqualTo(2);
+    }
+
+    @Test
+    void aMirrorsBatchHasEveryValidKeyRecordedBeforeChangeDetectionLeavesAnyOutAndAnotherImportsHasNone() {
+        changes.unchangedKeys.add("k2");
+
+        template.send("direct:write-batch", exchange -> {
+            exchange.setProperty("mirror", true);
+            exchange.getMessage().setBody(batch(3, List.of()));
+        });
+        template.send("direct:write-batch", exchange -> exchange.getMessage().setBody(batch(2, List.of())));
+
+        assertThat(mirrorKeysRecorded).hasSize(1);
+        assertThat(mirrorKeysRecorded.get(0).rows()).extracting(row -> row.get("uuid")).containsExactly("k1", "k2", "k3");
     }
 
     @Test
@@ -141,6 +156,7 @@ class SinkPipelineRouteTest extends RouteTest {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("changeDetection", changes);
+        registry.bind("mirrorImport", new StubMirror(mirrorKeysRecorded));
         registry.bind("postgresUpsert", postgres);
         registry.bind("elasticsearchBulk", elasticsearch);
         registry.bind("facetValues", new StubFacetValues());
@@ -150,6 +166,19 @@ class SinkPipelineRouteTest extends RouteTest {
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
         return RouteFiles.load(context, "redelivery.camel.yaml", "sinks.camel.yaml").toArray(RoutesBuilder[]::new);
+    }
+
+    /** MirrorImport's method: keeps the batches whose keys it was to record. */
+    public static final class StubMirror {
+        private final List<RowBatch> recorded;
+
+        StubMirror(List<RowBatch> recorded) {
+            this.recorded = recorded;
+        }
+
+        public void recordKeys(@Body RowBatch batch) {
+            recorded.add(batch);
+        }
     }
 
     /** ChangeDetection's method: the rows whose keys it is told the table holds as they are are unchanged. */

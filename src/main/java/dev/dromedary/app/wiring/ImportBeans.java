@@ -62,7 +62,7 @@ public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, HttpApiIn
         wiring.bind("s3Inbox", new S3Inbox(jobs.jobStore(), services.s3(), services.datasets(), services.dataSource(), jobs.json(),
                 bucket, settings.text("INBOX_PREFIX"), settings.text("INBOX_PROCESSED_PREFIX"),
                 settings.text("INBOX_FAILED_PREFIX"), settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT"),
-                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
+                settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), settings.list("INBOX_MIRROR_FOLDERS")));
         return new ImportBeans(buckets, limits, httpApiIngest);
     }
 }
