@@ -4,7 +4,8 @@
 # 6-partition import on three instances while one is SIGKILLed. Prints the table, also in target/chaos-report.md;
 # exits non-zero when a round lost, repeated or miscounted anything.
 # Usage: scripts/chaos.sh [--rounds N (10)] [--rows ROWS (200000)] [--jobs JOBS (1000)] [--faults ID,ID (all)] [--seed S]
-# Fault ids: sigkill, postgres-restart, postgres-backends, pool, elasticsearch, s3, instances.
+# Fault ids: sigkill, postgres-restart, postgres-backends, pool, elasticsearch, s3, instances, mirror (a mirror import
+# SIGKILLed while it deletes the tenth of the rows its file lacks, and resumed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=10 rows=200000 jobs=1000 faults="" seed=""

@@ -220,8 +220,8 @@ class ChaosIT {
             ChaosRound work = ChaosRound.begin(files, fault, round);
             List<Launched> launched = new ArrayList<>();
             try {
-                // a small page, so that the deletes take long enough to be cut through
-                Map<String, String> pages = Map.of("MIRROR_PAGE_SIZE", "50");
+                // small pages (400 of them), so that the deletes take long enough to be cut through
+                Map<String, String> pages = Map.of("MIRROR_PAGE_SIZE", String.valueOf(Math.max(50, ROWS / 400)));
                 Launched first = launch(work, "a", pages, launched);
                 first.process().awaitStarted();
                 String full = first.api().createJob("insert_csv_file", "{\"s3_key\": \"" + files.contactsKey() + "\"}");
