@@ -240,6 +240,10 @@ public final class ImportRun {
         }
     }
 
+    private WriteCounts writeCounts() {
+        return new WriteCounts(options.dryRun(), rowsInserted, rowsUpdated, rowsUnchanged, rowsDropped, mirrored);
+    }
+
     /** What the job answers: the counts, how the file was read, the columns it ignored, how long it took. */
     Map<String, Object> response(Map<String, Long> deadLettersByRule) {
         Map<String, Object> response = new LinkedHashMap<>();
@@ -253,18 +257,7 @@ public final class ImportRun {
         response.put(options.dryRun() ? "rows_valid" : "rows_imported", rowsImported);
         response.put("rows_failed", rowsFailed);
         response.put("rows_duplicate", rowsDuplicate);
-        if (!options.dryRun()) {
-            response.put("rows_inserted", rowsInserted);
-            response.put("rows_updated", rowsUpdated);
-            response.put("rows_unchanged", rowsUnchanged);
-            response.put("rows_deleted", mirrored == null ? 0 : mirrored.deleted());
-            if (mirrored != null) {
-                response.put("mirror", mirrored.described());
-            }
-        }
-        if (rowsDropped > 0) {
-            response.put("rows_dropped", rowsDropped);
-        }
+        writeCounts().putInto(response);
         if (partition != null) {
             response.put("partition", Map.of("parent", partition.parent().toString(), "index", partition.index(),
                     "of", partition.of(), "first_row", partition.firstRow(), "byte_start", partition.byteStart(),
@@ -320,13 +313,7 @@ public final class ImportRun {
             message.append("; ").append(rowsFailed).append(options.dryRun() ? " rows fail validation: " + rejections.topReasons()
                     : " rows failed validation and are in the dead letters");
         }
-        if (rowsDropped > 0) {
-            message.append("; ").append(rowsDropped).append(" rows were left out by a drop_row_if rule");
-        }
-        if (mirrored != null) {
-            message.append(mirrored.skipped() == null ? "; deleted " + mirrored.deleted() + " rows the source does not hold (mirror)"
-                    : "; as a mirror it deleted nothing: " + mirrored.skipped());
-        }
+        writeCounts().describeInto(message);
         if (rowsDuplicate > 0) {
             message.append("; ").append(rowsDuplicate)
                     .append(" rows had the key of an earlier row of their batch, and the last of them won");

@@ -23,7 +23,7 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--speed", "fast"))).hasMessage("unknown option --speed");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--rows"))).hasMessage("option --rows has no value");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--steps", "copy,load")))
-                .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs,pickup,formats,partitions");
+                .hasMessage("unknown step load; the steps are copy,bulk,import,export,jobs,pickup,formats,partitions,reimport");
         assertThatThrownBy(() -> Bench.Options.parse(List.of("--repeat", "0"))).hasMessageContaining("--repeat is a number of rounds");
     }
 }
