@@ -72,6 +72,12 @@ public final class JobReports {
         landed.put("elasticsearch", job.progress().rowsWritten());
         rows.put("landed", landed);
         rows.put("dead", dead);
+        // what change detection left alone, and what a mirror deleted (its first keys beside the count)
+        rows.put("unchanged", job.jobResponse().path("rows_unchanged").asLong(0));
+        rows.put("deleted", job.jobResponse().path("rows_deleted").asLong(0));
+        if (job.jobResponse().has("mirror")) {
+            rows.put("mirror", job.jobResponse().get("mirror"));
+        }
         report.put("rows", rows);
 
         Map<String, Map<String, Object>> reasons = new LinkedHashMap<>();

@@ -81,6 +81,15 @@ class AggregationIT {
             JsonNode first = response.get("groups").get(0);
             assertThat(first.get("count").asLong()).isEqualTo(Long.parseLong(expected.get(0).split(",")[1]));
 
+            // no filter, no having, the answer alone: every contact counted once, in the NULL group too
+            JsonNode everything = imports.awaitFinished(api.createJob("aggregate_dataset", "{\"group_by\": [\"country\"]}"));
+            List<String> counted = new ArrayList<>();
+            everything.at("/job_response/groups").forEach(group -> counted.add(group.path("country").asText("") + " "
+                    + group.get("count").asLong()));
+            assertThat(counted).containsExactlyElementsOf(database.queryStrings(
+                    "SELECT coalesce(country, '') || ' ' || count(*) FROM contacts GROUP BY country ORDER BY country NULLS LAST"));
+            assertThat(everything.at("/job_response/group_count").asLong()).isEqualTo(counted.size());
+
             // run again with another filter: the table is replaced whole
             String largest = expected.get(0).split(",")[0];
             String again = api.createJob("aggregate_dataset", "{\"group_by\": [\"country\"], \"filter\": {\"keyword_match\": "

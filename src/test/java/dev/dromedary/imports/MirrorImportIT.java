@@ -57,6 +57,11 @@ class MirrorImportIT {
             assertThat(mirrored.at("/job_response/rows_deleted").asLong()).isEqualTo(50);
             assertThat(mirrored.at("/job_response/rows_unchanged").asLong()).isEqualTo(950);
             assertThat(mirrored.at("/job_response/mirror/deleted_keys")).hasSize(50);
+            JsonNode report = imports.api().send(imports.api().request("/common/jobs/" + mirrored.get("uuid").asText() + "/report")
+                    .GET()).body().get("data");
+            assertThat(report.at("/rows/deleted").asLong()).isEqualTo(50);
+            assertThat(report.at("/rows/unchanged").asLong()).isEqualTo(950);
+            assertThat(report.at("/rows/mirror/deleted_keys")).hasSize(50);
             Set<String> keptKeys = new TreeSet<>();
             for (int i = 0; i < records.size(); i++) {
                 if (i % 20 != 0) {

@@ -29,6 +29,7 @@ class ImportRoutesTest extends RouteTest {
 
     private final StubImport fileImport = new StubImport();
     private final StubPartitions partitions = new StubPartitions();
+    private final StubMirror mirror = new StubMirror();
     private final List<Object> written = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -57,6 +58,41 @@ class ImportRoutesTest extends RouteTest {
         assertThat(partitions.awaited).hasValue(1);
         assertThat(written).as("the partitions' jobs write the rows").isEmpty();
         assertThat(fileImport.imported).hasValue(1);
+    }
+
+    @Test
+    void aMirrorDeletesOnceItsRowsAreWrittenAndBeforeTheObjectCountsAsImportedAndADryRunMirrorDeletesNothing() {
+        StubRun run = new StubRun();
+        run.mirror = true;
+        fileImport.batches = 2;
+        mirror.onDelete = () -> assertThat(written).as("every batch written first").hasSize(2);
+
+        Exchange done = template.send("direct:job-insert_csv_file", exchange -> exchange.setProperty("importRun", run));
+
+        assertThat(done.getException()).isNull();
+        assertThat(mirror.deletes).hasValue(1);
+        assertThat(fileImport.imported).hasValue(1);
+
+        StubRun dryRun = new StubRun();
+        dryRun.mirror = true;
+        dryRun.dryRun = true;
+        template.send("direct:job-insert_csv_file", exchange -> exchange.setProperty("importRun", dryRun));
+        assertThat(mirror.deletes).as("a dry run deletes nothing").hasValue(1);
+    }
+
+    @Test
+    void aMirrorOverItsDeleteLimitFailsTheJobAndTheObjectDoesNotCountAsImported() {
+        StubRun run = new StubRun();
+        run.mirror = true;
+        fileImport.batches = 1;
+        mirror.onDelete = () -> {
+            throw new ImportRejected("ERR_MIRROR_DELETE_LIMIT: the mirror would delete more than 10 of the 100 rows");
+        };
+
+        Exchange done = template.send("direct:job-insert_csv_file", exchange -> exchange.setProperty("importRun", run));
+
+        assertThat(done.getException(ImportRejected.class)).hasMessageStartingWith("ERR_MIRROR_DELETE_LIMIT");
+        assertThat(fileImport.imported).hasValue(0);
     }
 
     @Test
@@ -127,6 +163,7 @@ class ImportRoutesTest extends RouteTest {
     protected void bindToRegistry(Registry registry) {
         registry.bind("fileImport", fileImport);
         registry.bind("partitionedImport", partitions);
+        registry.bind("mirrorImport", mirror);
         // one batch in flight: which batch spends the budget is then certain
         registry.bind("importBatches", java.util.concurrent.Executors.newFixedThreadPool(1));
     }
@@ -150,6 +187,11 @@ class ImportRoutesTest extends RouteTest {
         volatile String overBudget;
         volatile boolean partitioned;
         volatile Object partition;
+        volatile boolean mirror;
+
+        public boolean mirror() {
+            return mirror;
+        }
 
         public boolean isPartitioned() {
             return partitioned;
@@ -193,6 +235,17 @@ class ImportRoutesTest extends RouteTest {
 
         public String etag() {
             return "\"e1\"";
+        }
+    }
+
+    /** MirrorImport's method after a file's rows: counts its calls, and does what the test says. */
+    public static final class StubMirror {
+        final AtomicInteger deletes = new AtomicInteger();
+        volatile Runnable onDelete = () -> { };
+
+        public void deleteAbsentOfFile(Exchange exchange) {
+            deletes.incrementAndGet();
+            onDelete.run();
         }
     }
 
