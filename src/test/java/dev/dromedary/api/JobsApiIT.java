@@ -127,7 +127,7 @@ class JobsApiIT {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "{\"job_type\": \"insert_tsv_file\", \"job_data\": {}}  | ERR_UNKNOWN_JOB_TYPE: 'insert_tsv_file' is not a job type; the job types are dataset_statistics, export_csv_file, ingest_database, ingest_http_api, insert_csv_file, noop,",
+            "{\"job_type\": \"insert_tsv_file\", \"job_data\": {}}  | ERR_UNKNOWN_JOB_TYPE: 'insert_tsv_file' is not a job type; the job types are aggregate_dataset, dataset_statistics, export_csv_file, ingest_database, ingest_http_api, insert_csv_file, noop,",
             "{\"job_type\": \"test_succeed\", \"job_data\": {}       | ERR_MALFORMED_JSON: the request body is not valid JSON",
             "{\"job_type\": 7, \"job_data\": {}}                     | ERR_INVALID_JOB_TYPE: 'job_type' must be a string",
             "{\"job_type\": \"test_succeed\", \"job_data\": \"x\"}   | ERR_INVALID_JOB_DATA: 'job_data' must be a JSON object",
