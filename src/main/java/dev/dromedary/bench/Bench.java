@@ -790,6 +790,11 @@ public final class Bench {
         figure(r, "partitioned_ratio", "partitioned / one piece");
         figure(r, "boundary_scan_mb_per_second", "boundary scan (MB/s)");
         figure(r, "partition_rows_per_second", "rows/s per partition (median)");
+        row(r, "first_import_seconds", "import into an empty table");
+        row(r, "unchanged_reimport_seconds", "the same rows again (unchanged)");
+        figure(r, "unchanged_reimport_ratio", "unchanged / first (target <= 0.33)");
+        row(r, "changed_reimport_seconds", "again, 1% of rows changed");
+        figure(r, "changed_reimport_ratio", "1% changed / first (target <= 0.5)");
     }
 
     private void row(Map<String, Object> results, String field, String step) {

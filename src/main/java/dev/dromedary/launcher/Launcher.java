@@ -33,6 +33,14 @@ public final class Launcher {
               jobs retry [--max-jobs N] [--interval S]
                                  the retry runner only (no HTTP, inbox or schedules): claims failed
                                  jobs that are due, one worker
+              jobs wait UUID... [--timeout 30m]
+                                 waits for jobs of a running Dromedary (DROMEDARY_URL) to end: a progress
+                                 bar on a terminal, else a line per change of state; exits 0 when all
+                                 completed, 1 when one failed for good, 2 when one was cancelled, 3 at the
+                                 timeout, 4 when the API cannot be reached, refuses the key or knows no job
+              jobs create [--wait] [--timeout 30m] JSON|-
+                                 creates a job (the body of POST /common/jobs/create; - reads standard
+                                 input), prints its uuid, and with --wait waits for it as jobs wait does
               status [--watch]   what a running Dromedary (DROMEDARY_URL) is doing: jobs by status and
                                  queue, running jobs with progress, the oldest waiting job, dead letters,
                                  instances alive; --watch redraws it every 2 seconds
@@ -146,6 +154,11 @@ public final class Launcher {
                 out.println("dromedary dlq: " + e.getMessage());
                 return 1;
             }
+        }
+        if (args.length > 1 && args[0].equals("jobs") && List.of("wait", "create").contains(args[1])) {
+            return new JobsCommand(out, new PrintStream(data, true, StandardCharsets.UTF_8), Settings.ofWorkingDirectory(), System.in,
+                    System.console() != null)
+                    .run(List.of(args).subList(1, args.length));
         }
         Map<String, String> overrides = overridesFor(List.of(args));
         if (overrides == null) {
