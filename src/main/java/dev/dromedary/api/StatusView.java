@@ -14,8 +14,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * What {@code GET /common/status} (and {@code ./dromedary status}) shows at a glance: jobs by status and queue,
- * the running jobs with their progress, the oldest claimable job per queue, stuck or overdue runs, dead letters
- * waiting, and the instances with their heartbeats.
+ * the running jobs with their progress, the oldest claimable job per queue, stuck or overdue runs, fire times schedules
+ * skipped in the last day, dead letters waiting, and the instances with their heartbeats.
  */
 public final class StatusView {
 
@@ -25,6 +25,7 @@ public final class StatusView {
     private static final String DEAD_LETTERS_WAITING = SqlFile.load("sql/status/dead-letters-waiting.sql");
     private static final String INSTANCES = SqlFile.load("sql/status/instances.sql");
     private static final String JOBS_PER_HOUR = SqlFile.load("sql/status/jobs-per-hour.sql");
+    private static final String SCHEDULE_SKIPS = SqlFile.load("sql/status/schedule-skips.sql");
     private static final int LISTED = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,6 +81,14 @@ public final class StatusView {
             hour.put("completed", row.getLong("completed"));
             hour.put("failed", row.getLong("failed"));
             return hour;
+        }));
+        status.put("schedule_skips", jdbc.query(SCHEDULE_SKIPS, (row, n) -> {
+            Map<String, Object> skips = new LinkedHashMap<>();
+            skips.put("schedule", row.getString("schedule"));
+            skips.put("skips", row.getLong("skips"));
+            skips.put("last_skipped_at", timestamp(row.getObject("last_skipped_at", OffsetDateTime.class)));
+            skips.put("last_reason", row.getString("last_reason"));
+            return skips;
         }));
         status.put("dead_letters_waiting", jdbc.queryForObject(DEAD_LETTERS_WAITING, new MapSqlParameterSource(), Long.class));
         status.put("instances", jdbc.query(INSTANCES, lease, (row, n) -> {

@@ -86,6 +86,11 @@ public final class ImportRun {
         this.options = options;
     }
 
+    /** The dataset the rows land in. */
+    public Dataset dataset() {
+        return dataset;
+    }
+
     /** The bucket of the object this import reads. */
     public String bucket() {
         return bucket;

@@ -100,6 +100,11 @@ public final class SourceRun {
     }
 
     /** Whether the rows are only read and checked, and nothing is written. */
+    /** The dataset the rows land in. */
+    public Dataset dataset() {
+        return dataset;
+    }
+
     public boolean mirror() {
         return options.mirror() != null;
     }

@@ -81,6 +81,11 @@ final class StatusCommand {
                     job.path("overdue").asBoolean() ? "past its timeout " : "", job.path("claimed_by").asText(),
                     job.path("heartbeat_at").asText()));
         }
+        for (JsonNode skips : status.path("schedule_skips")) {
+            page.append(String.format("Skipped    schedule %s made no job %d times in the last day, last at %s: %s%n",
+                    skips.path("schedule").asText(), skips.path("skips").asLong(), skips.path("last_skipped_at").asText(),
+                    skips.path("last_reason").asText()));
+        }
         page.append("Dead letters waiting: ").append(status.path("dead_letters_waiting").asLong()).append('\n');
         page.append("Instances").append('\n');
         for (JsonNode instance : status.path("instances")) {

@@ -111,6 +111,12 @@ public final class JobMetrics implements JobExecution.Outcomes {
         }
     }
 
+    /** A schedule's fire time that made no job, as max_running of its jobs were unfinished. */
+    public void scheduleSkipped(String schedule) {
+        Counter.builder("dromedary.schedule.skips").description("Fire times that made no job, its schedule's earlier jobs unfinished")
+                .tag("schedule", schedule).register(registry()).increment();
+    }
+
     /** How long a batch took from validation until every sink had committed it. */
     public void batchTook(String dataset, Duration took) {
         Timer.builder("dromedary.batch").description("Import batches, validation to the last sink's commit")

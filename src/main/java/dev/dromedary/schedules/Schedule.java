@@ -7,13 +7,21 @@ import dev.dromedary.jobs.JobControls;
  * A job made on a schedule: recurring ({@code cron}, Quartz syntax with seconds, in {@code timeZone}; an
  * {@code every:} interval becomes the cron expression that fires on its slots), or one-off ({@code onceKey}:
  * made once, ever, for that key, by the first instance to start); {@code controls} are the job's priority,
- * queue and timeout.
+ * queue and timeout; {@code maxRunning} how many of its jobs may be unfinished when a fire time makes another.
  */
 public record Schedule(String name, String cron, String timeZone, String onceKey, String jobType, ObjectNode jobData,
-                       int retryCount, int retryInterval, JobControls controls) {
+                       int retryCount, int retryInterval, JobControls controls, int maxRunning) {
+
+    /** How many of a schedule's jobs may be unfinished at once by default: a fire time finding one makes none. */
+    public static final int DEFAULT_MAX_RUNNING = 1;
 
     public boolean isOneOff() {
         return onceKey != null;
+    }
+
+    /** What the idempotency keys of the jobs of this recurring schedule begin with. */
+    public String keyPrefix() {
+        return "schedule:" + name + ":";
     }
 
     /** The idempotency key of the job this schedule makes for a fire time (ISO 8601, UTC), or the one-off's. */

@@ -8,6 +8,7 @@ import dev.dromedary.jobs.JobControls;
 import dev.dromedary.jobs.JobQueues;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.NewJob;
+import dev.dromedary.jobs.SqlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The schedules of {@code SCHEDULES_FILE}, and the jobs they make. A fire time makes its job with the
@@ -37,11 +42,15 @@ public final class Schedules {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Set<String> FIELDS = Set.of("name", "cron", "every", "time_zone", "once", "job_type", "job_data",
-            "retry_count", "retry_interval", "priority", "queue", "timeout_seconds");
+            "retry_count", "retry_interval", "priority", "queue", "timeout_seconds", "max_running");
+    private static final String UNFINISHED_JOBS = SqlFile.load("sql/schedules/unfinished-jobs.sql");
+    private static final String RECORD_SKIP = SqlFile.load("sql/schedules/record-skip.sql");
     private static final Pattern EVERY = Pattern.compile("([1-9][0-9]*)([smhd])");
 
     private final List<Schedule> all;
     private final JobStore jobs;
+    private NamedParameterJdbcTemplate jdbc;
+    private Consumer<String> skipped = name -> { };
 
     Schedules(List<Schedule> all, JobStore jobs) {
         this.all = List.copyOf(all);
@@ -51,6 +60,13 @@ public final class Schedules {
     /** No schedules, for a process that runs none. */
     public static Schedules none(JobStore jobs) {
         return new Schedules(List.of(), jobs);
+    }
+
+    /** Where the schedules count their unfinished jobs and record skipped fire times; {@code skipped} hears of each. */
+    public Schedules countingIn(DataSource dataSource, Consumer<String> skipped) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.skipped = skipped;
+        return this;
     }
 
     /** The schedules of {@code file} (none when it does not exist), each checked, for {@code jobs}. */
@@ -126,10 +142,15 @@ public final class Schedules {
         if (timeout != null && timeout < 1) {
             throw new IllegalArgumentException(where + ": 'timeout_seconds' must be a positive number of seconds");
         }
+        JsonNode maxRunning = entry.path("max_running");
+        if (!maxRunning.isMissingNode() && (!maxRunning.canConvertToInt() || !maxRunning.isIntegralNumber()
+                || maxRunning.asInt() < 1 || maxRunning.asInt() > 1000)) {
+            throw new IllegalArgumentException(where + ": 'max_running' is how many of its jobs may be unfinished at once, 1 to 1000");
+        }
         return new Schedule(name, cron, timeZone, once, jobType,
                 data.isObject() ? (ObjectNode) data : YAML.createObjectNode(),
                 entry.path("retry_count").asInt(0), entry.path("retry_interval").asInt(defaultRetryInterval),
-                new JobControls(priority, queue, timeout, List.of()));
+                new JobControls(priority, queue, timeout, List.of()), maxRunning.asInt(Schedule.DEFAULT_MAX_RUNNING));
     }
 
     /**
@@ -192,6 +213,31 @@ public final class Schedules {
     /** Every queue a schedule names that {@code queues} does not define. */
     public List<String> unknownQueues(JobQueues queues) {
         return all.stream().map(schedule -> schedule.controls().queue()).filter(queue -> !queues.exists(queue)).distinct().toList();
+    }
+
+    /** Whether schedule header {@code Schedule} has {@code max_running} jobs unfinished, so that this fire time makes none. */
+    public boolean isFull(Exchange exchange) {
+        Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
+        return jdbc != null && unfinished(schedule) >= schedule.maxRunning();
+    }
+
+    /** Records that this fire time of schedule header {@code Schedule} made no job, and why. */
+    public void skip(Exchange exchange) {
+        Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
+        Date fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+        long unfinished = unfinished(schedule);
+        String reason = unfinished + " of its jobs are still open or running (max_running " + schedule.maxRunning() + ")";
+        int recorded = jdbc.update(RECORD_SKIP, new MapSqlParameterSource("schedule", schedule.name())
+                .addValue("fireTime", java.sql.Timestamp.from(fireTime.toInstant())).addValue("reason", reason));
+        if (recorded > 0) {
+            skipped.accept(schedule.name());
+            LOG.warn("Schedule {} made no job for {}: {}", schedule.name(), fireTime.toInstant(), reason);
+        }
+    }
+
+    private long unfinished(Schedule schedule) {
+        return jdbc.queryForObject(UNFINISHED_JOBS, new MapSqlParameterSource("prefix",
+                schedule.keyPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"), Long.class);
     }
 
     /** Makes the job of schedule header {@code Schedule} for the fire time Quartz scheduled (header {@code scheduledFireTime}). */

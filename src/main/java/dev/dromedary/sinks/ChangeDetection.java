@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class ChangeDetection {
 
     /** The exchange property that asks every row of the batch to be written, changed or not. */
     public static final String REWRITE_ALL = "rewriteAll";
+    /** The exchange property that says whether the table held rows as the import began: an empty one has nothing to compare. */
+    public static final String COMPARE_ROWS = "compareRows";
 
     private final DataSource dataSource;
     private final Map<String, String> statements = new java.util.concurrent.ConcurrentHashMap<>();
@@ -37,10 +40,23 @@ public final class ChangeDetection {
         this.dataSource = dataSource;
     }
 
+    /** Whether the dataset's table holds a row: an import that begins on an empty one skips the comparisons. */
+    public boolean holdsRows(Dataset dataset) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement();
+             ResultSet found = query.executeQuery("SELECT EXISTS (SELECT 1 FROM " + dataset.table() + ")")) {
+            return found.next() && found.getBoolean(1);
+        }
+    }
+
     /** The batch without its unchanged rows, counting them, and knowing which keys the table held. */
-    public RowBatch skipUnchanged(@Body RowBatch batch, @ExchangeProperty(REWRITE_ALL) Boolean rewriteAll) throws SQLException {
+    public RowBatch skipUnchanged(@Body RowBatch batch, @ExchangeProperty(REWRITE_ALL) Boolean rewriteAll,
+                                  @ExchangeProperty(COMPARE_ROWS) Boolean compareRows) throws SQLException {
         if (batch.rows().isEmpty()) {
             return batch;
+        }
+        if (Boolean.FALSE.equals(compareRows)) {
+            // the table was empty as the import began (a first load): every row is new, or a row of this very file
+            return batch.changed(batch.rows(), batch.rowNumbers(), 0, java.util.Set.of());
         }
         Dataset dataset = batch.dataset();
         String[] keys = new String[batch.rows().size()];

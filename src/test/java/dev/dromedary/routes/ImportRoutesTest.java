@@ -164,6 +164,7 @@ class ImportRoutesTest extends RouteTest {
         registry.bind("fileImport", fileImport);
         registry.bind("partitionedImport", partitions);
         registry.bind("mirrorImport", mirror);
+        registry.bind("changeDetection", new StubChangeDetection());
         // one batch in flight: which batch spends the budget is then certain
         registry.bind("importBatches", java.util.concurrent.Executors.newFixedThreadPool(1));
     }
@@ -191,6 +192,10 @@ class ImportRoutesTest extends RouteTest {
 
         public boolean mirror() {
             return mirror;
+        }
+
+        public String dataset() {
+            return "contact";
         }
 
         public boolean isPartitioned() {
@@ -235,6 +240,13 @@ class ImportRoutesTest extends RouteTest {
 
         public String etag() {
             return "\"e1\"";
+        }
+    }
+
+    /** ChangeDetection's question before the batches: the table holds rows, so they are compared. */
+    public static final class StubChangeDetection {
+        public boolean holdsRows(Object dataset) {
+            return true;
         }
     }
 

@@ -3,6 +3,10 @@ package dev.dromedary.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dromedary.schedules.Schedule;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.Header;
+import org.apache.camel.builder.AdviceWith;
 import dev.dromedary.schedules.Schedules;
 import dev.dromedary.testing.RouteFiles;
 import java.time.ZoneId;
@@ -26,7 +30,7 @@ class ScheduleRoutesTest extends CamelTestSupport {
     @Test
     void aScheduleFiresAtItsCronTimeInItsOwnTimeZone() throws Exception {
         Schedule nineInTokyo = new Schedule("tokyo-morning", "0 0 9 * * ?", "Asia/Tokyo", null, "noop", null, 0, 30,
-                dev.dromedary.jobs.JobControls.DEFAULT);
+                dev.dromedary.jobs.JobControls.DEFAULT, 1);
         TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-tokyo-morning")
                 .parameters(Schedules.templateParameters(nineInTokyo)).add();
 
@@ -42,15 +46,49 @@ class ScheduleRoutesTest extends CamelTestSupport {
                 .isZero();
     }
 
+    @Test
+    void aFireTimeThatFindsTheSchedulesJobsUnfinishedIsSkippedAndTheNextMakesItsJob() throws Exception {
+        Schedule hourly = new Schedule("hourly", "0 0 * * * ?", "UTC", null, "noop", null, 0, 30,
+                dev.dromedary.jobs.JobControls.DEFAULT, 1);
+        TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-hourly")
+                .parameters(Schedules.templateParameters(hourly)).add();
+        AdviceWith.adviceWith(context, "schedule-hourly", advice -> advice.replaceFromWith("direct:fire-hourly"));
+
+        schedules.full = true;
+        template.sendBody("direct:fire-hourly", null);
+        schedules.full = false;
+        template.sendBody("direct:fire-hourly", null);
+
+        assertThat(schedules.calls).containsExactly("skip hourly", "fire hourly");
+    }
+
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("schedules", new Object() {
-            public void fire() {
-            }
+        registry.bind("schedules", schedules);
+    }
 
-            public void runOnce() {
-            }
-        });
+    private final StubSchedules schedules = new StubSchedules();
+
+    /** Schedules' methods the routes call: full when told, each call kept with its schedule. */
+    public static final class StubSchedules {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile boolean full;
+
+        public boolean isFull(@Header("Schedule") String schedule) {
+            return full;
+        }
+
+        public void skip(@Header("Schedule") String schedule) {
+            calls.add("skip " + schedule);
+        }
+
+        public void fire(@Header("Schedule") String schedule) {
+            calls.add("fire " + schedule);
+        }
+
+        public void runOnce(@Header("Schedule") String schedule) {
+            calls.add("once " + schedule);
+        }
     }
 
     @Override

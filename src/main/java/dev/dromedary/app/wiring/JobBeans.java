@@ -81,7 +81,8 @@ public record JobBeans(ObjectMapper json, JobStore jobStore, JobTypes jobTypes, 
         instanceHeartbeat.beat();
 
         Schedules schedules = wiring.bind("schedules", !settings.bool("SCHEDULES_ENABLED") ? Schedules.none(jobStore)
-                : Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore, settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS")));
+                : Schedules.load(Path.of(settings.text("SCHEDULES_FILE")), jobStore, settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"))
+                        .countingIn(services.dataSource(), metrics::scheduleSkipped));
         Scheduler scheduler = null;
         if (!schedules.recurring().isEmpty()) {
             scheduler = ClusteredScheduler.create(services.dataSource(), wiring.instanceId(),
