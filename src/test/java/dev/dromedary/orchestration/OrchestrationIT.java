@@ -29,10 +29,10 @@ class OrchestrationIT {
     @Test
     void jobsStartWithinASecondOnTwoListeningInstancesThoughTheTickerWaitsFiveMinutes() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
-        // pickup-a, which serves the API, is a slow instance: one worker that takes 200 ms a job, and 1 claimed job
-        // beside it, so it cannot keep up with jobs created one by one however loaded the machine; pickup-b's 4
-        // workers run 20 ms jobs faster than they are created, so no job waits more than a run of pickup-a's
-        RunLedger ledgerA = new RunLedger(200);
+        // pickup-a, which serves the API, is a slow instance: one worker that takes 70 ms a job, and 1 claimed job
+        // beside it, so it cannot keep up with jobs created one by one; pickup-b's 4 workers run 20 ms jobs faster
+        // than they are created, so no job waits much more than a run of pickup-a's
+        RunLedger ledgerA = new RunLedger(50);
         RunLedger ledgerB = new RunLedger();
         try (RunningDromedary a = instance("pickup-a", database).bind("runLedger", ledgerA).with("JOB_IN_QUEUE_SIZE", 1)
                 .with("PARALLEL_JOBS", 1).start();
