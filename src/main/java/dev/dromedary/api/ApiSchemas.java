@@ -25,15 +25,15 @@ public final class ApiSchemas {
             additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     public record CreateJob(
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "The job type: a route direct:job-<job_type> "
-                    + "(insert_csv_file, export_csv_file, ingest_database, ingest_http_api, dataset_statistics, aggregate_dataset, noop, or one "
+                    + "(insert_csv_file, export_csv_file, ingest_database, ingest_http_api, watch_url, dataset_statistics, aggregate_dataset, noop, or one "
                     + "of yours). ERR_MISSING_JOB_TYPE, ERR_INVALID_JOB_TYPE, ERR_UNKNOWN_JOB_TYPE", example = "insert_csv_file")
             String jobType,
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "What the job works on, by job type. "
                     + "ERR_MISSING_JOB_DATA, ERR_INVALID_JOB_DATA, ERR_BUCKET_NOT_ALLOWED, ERR_SOURCE_NOT_ALLOWED, "
                     + "ERR_NOTIFY_URL_NOT_ALLOWED, ERR_MISSING_SELECT_COLUMNS, ERR_INVALID_RULE, ERR_INVALID_AGGREGATION, "
-                    + "ERR_INVALID_TABLE_NAME",
+                    + "ERR_INVALID_TABLE_NAME, ERR_INVALID_SELECTOR, ERR_INVALID_PATTERN, ERR_UNKNOWN_FIELD",
                     type = "object", anyOf = {InsertCsvFileData.class, ExportCsvFileData.class, IngestDatabaseData.class,
-                            IngestHttpApiData.class, DatasetStatisticsData.class, AggregateDatasetData.class})
+                            IngestHttpApiData.class, WatchUrlData.class, DatasetStatisticsData.class, AggregateDatasetData.class})
             Object jobData,
             @Schema(description = "Retries allowed after the first attempt fails (ERR_INVALID_RETRY_COUNT)",
                     minimum = "0", defaultValue = "0") Integer retryCount,
@@ -167,6 +167,53 @@ public final class ApiSchemas {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "WatchUrlData", description = "job_data of watch_url: a page under HTTP_SOURCES_ALLOWED fetched, what it "
+            + "selects compared with the watch's newest snapshot (a unified diff); with rows and service, its rows land in a dataset")
+    public record WatchUrlData(
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "The watch's name: its snapshots chain across runs",
+                    example = "embassies") String watch,
+            @Schema(requiredMode = RequiredMode.REQUIRED, format = "uri") String url,
+            @Schema(description = "Sent with each request; {{secret:NAME}} is the setting SECRET_NAME") Map<String, String> headers,
+            @Schema(description = "One of {\"css\": …} (jsoup), {\"json_path\": …} (Jayway) or {\"text\": true} (the default; "
+                    + "ERR_INVALID_SELECTOR)") Map<String, Object> select,
+            @Schema(description = "Rows mode: {\"css\": \"table tr\", \"columns\": {\"name\": \"td:nth-child(1)\"}} or a "
+                    + "json_path with columns as paths within each element") Map<String, Object> rows,
+            @Schema(description = "Lines to leave out before comparing, as RE2 regular expressions (ERR_INVALID_PATTERN)")
+            List<String> ignore,
+            @Schema(allowableValues = {"changed", "added", "contains", "not_contains"}, defaultValue = "changed") String notifyWhen,
+            @Schema(description = "The text notify_when contains or not_contains looks for") String text,
+            @Schema(description = "Rows mode: the dataset the rows land in") String service,
+            @Schema(allowableValues = {"upsert", "mirror"}, defaultValue = "upsert") String mode,
+            VqlWhere mirrorScope,
+            Object mirrorMaxDelete,
+            List<Map<String, Object>> transform,
+            Map<String, Object> validate,
+            String notifyUrl) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "Watch", description = "A watch of watch_url jobs and its newest snapshot")
+    public record Watch(String name, String url, String createdAt, String runningJob, String changedAt, String checkedAt,
+                        Integer lines, Long changes,
+                        @Schema(description = "GET /common/watches/{name}: the newest snapshot's text, cut at 100,000 characters")
+                        String content, Boolean contentCut, String contentHash, String etag, String lastModified) {
+    }
+
+    @Schema(name = "Watches", description = "The watches by name")
+    public record Watches(List<Watch> watches) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "WatchChange", description = "A snapshot of a watch: the baseline (changed false) or a change with its unified diff")
+    public record WatchChange(Long id, String jobUuid, String url, String takenAt, String checkedAt, Boolean changed, Integer lines,
+                              Integer linesAdded, Integer linesRemoved, String diff, Boolean diffCut) {
+    }
+
+    @Schema(name = "WatchChanges", description = "A watch's snapshots newest first")
+    public record WatchChanges(String watch, List<WatchChange> changes) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "DatasetStatisticsData", description = "job_data of dataset_statistics: figures of the rows a VQL where selects")
     public record DatasetStatisticsData(
             @Schema(defaultValue = "contact") String service,
@@ -207,8 +254,8 @@ public final class ApiSchemas {
     public record BatchJob(
             @Schema(requiredMode = RequiredMode.REQUIRED) String jobType,
             @Schema(requiredMode = RequiredMode.REQUIRED, type = "object", anyOf = {InsertCsvFileData.class,
-                    ExportCsvFileData.class, IngestDatabaseData.class, IngestHttpApiData.class, DatasetStatisticsData.class,
-                    AggregateDatasetData.class})
+                    ExportCsvFileData.class, IngestDatabaseData.class, IngestHttpApiData.class, WatchUrlData.class,
+                    DatasetStatisticsData.class, AggregateDatasetData.class})
             Object jobData,
             @Schema(minimum = "0") Integer retryCount,
             @Schema(minimum = "0") Integer retryInterval,

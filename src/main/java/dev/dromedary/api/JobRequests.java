@@ -15,8 +15,7 @@ import dev.dromedary.analysis.DatasetAggregation;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.imports.ImportOptions;
 import dev.dromedary.processing.InvalidRule;
-import dev.dromedary.ingest.DatabaseIngest;
-import dev.dromedary.ingest.HttpApiIngest;
+import dev.dromedary.watch.WatchRefused;
 import dev.dromedary.ingest.SourceNotAllowed;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.AllowedUrls;
@@ -33,6 +32,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -76,12 +76,12 @@ public final class JobRequests {
     private final AllowedBuckets buckets;
     private final JobQueues queues;
     private final AllowedUrls notifyUrls;
-    private final HttpApiIngest httpApis;
+    private final Map<String, Consumer<Map<?, ?>>> sourceChecks;
     private final Datasets datasets;
     private final DatasetAggregation aggregations;
 
     public JobRequests(JobTypes jobTypes, int maxBodyBytes, int defaultRetryInterval, AllowedBuckets buckets,
-                       JobQueues queues, AllowedUrls notifyUrls, HttpApiIngest httpApis, Datasets datasets,
+                       JobQueues queues, AllowedUrls notifyUrls, Map<String, Consumer<Map<?, ?>>> sourceChecks, Datasets datasets,
                        DatasetAggregation aggregations) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_JSON_DEPTH).maxNumberLength(MAX_NUMBER_DIGITS).build()).build();
@@ -94,7 +94,7 @@ public final class JobRequests {
         this.buckets = buckets;
         this.queues = queues;
         this.notifyUrls = notifyUrls;
-        this.httpApis = httpApis;
+        this.sourceChecks = sourceChecks;
         this.datasets = datasets;
         this.aggregations = aggregations;
     }
@@ -197,19 +197,16 @@ public final class JobRequests {
                     }
                     checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, "contact");
                 }
-                case "ingest_database" -> {
-                    DatabaseIngest.check(json.convertValue(jobData, Map.class));
-                    checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
-                }
-                case "ingest_http_api" -> {
-                    httpApis.check(json.convertValue(jobData, Map.class));
-                    checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
-                }
                 case "aggregate_dataset" -> aggregations.plan(jobData);
                 default -> {
+                    Consumer<Map<?, ?>> check = sourceChecks.get(jobType.asText());
+                    if (check != null) {
+                        check.accept(json.convertValue(jobData, Map.class));
+                        checkRules(ImportOptions.of(json.convertValue(jobData, Map.class)), jobData, null);
+                    }
                 }
             }
-        } catch (AggregationPlan.AggregationRefused e) {
+        } catch (AggregationPlan.AggregationRefused | WatchRefused e) {
             throw ApiError.badRequest(e.getMessage());
         } catch (InvalidRule e) {
             throw ApiError.badRequest(InvalidRule.CODE + ": job_data." + e.getMessage());

@@ -1,28 +1,19 @@
 package dev.dromedary.ingest;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What an ingest_http_api job asks for, checked before it runs: the first page's {@code url} and {@code method},
- * request {@code headers} (a value may name a secret of the settings, {@code {{secret:CRM_TOKEN}}} for
- * {@code SECRET_CRM_TOKEN}), where the records stand in each answer ({@code records}, a JSON pointer), how the
+ * request {@code headers} ({@link RequestHeaders}), where the records stand in each answer ({@code records}, a JSON pointer), how the
  * pages follow each other ({@code pagination}), at most {@code rate_limit} requests a second and {@code max_pages}.
  */
 record ApiJob(String url, String method, Map<String, String> headers, String records, Pagination pagination,
               int rateLimit, int maxPages) {
 
-    static final int MAX_HEADERS = 50;
     static final int MAX_RATE_LIMIT = 100;
     static final int MAX_PAGES = 1_000_000;
-    static final Pattern SECRET = Pattern.compile("\\{\\{secret:([A-Za-z][A-Za-z0-9_]{0,63})}}");
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,100}");
-    /** Headers the server sets itself, or that would make the answer other than JSON text. */
-    private static final List<String> RESERVED = List.of("host", "content-length", "transfer-encoding", "connection",
-            "accept-encoding", "te", "upgrade", "expect");
 
     /** How the pages follow each other: page numbers, offsets, a cursor from each answer, or its Link header. */
     record Pagination(String type, String pageParam, int firstPage, String offsetParam, String sizeParam, Integer pageSize,
@@ -43,28 +34,7 @@ record ApiJob(String url, String method, Map<String, String> headers, String rec
         if (!method.equals("GET") && !method.equals("POST")) {
             throw new IllegalArgumentException("job_data.method is GET (the default) or POST, not " + method);
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        Object given = data.get("headers");
-        if (given != null) {
-            if (!(given instanceof Map<?, ?> map) || map.size() > MAX_HEADERS) {
-                throw new IllegalArgumentException("job_data.headers must be an object of at most " + MAX_HEADERS
-                        + " header names and their values");
-            }
-            for (Map.Entry<?, ?> header : map.entrySet()) {
-                String name = header.getKey().toString();
-                if (!HEADER_NAME.matcher(name).matches() || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw new IllegalArgumentException("job_data.headers may not set '" + name + "'");
-                }
-                if (!(header.getValue() instanceof String value) || value.length() > 8192 || value.chars().anyMatch(c -> c < 0x20)) {
-                    throw new IllegalArgumentException("job_data.headers." + name + " must be text of at most 8192 characters on one line");
-                }
-                if (value.replaceAll(SECRET.pattern(), "").contains("{{")) {
-                    throw new IllegalArgumentException("job_data.headers." + name + " may name a secret as {{secret:NAME}} "
-                            + "(the setting SECRET_NAME), and no other setting");
-                }
-                headers.put(name, value);
-            }
-        }
+        Map<String, String> headers = RequestHeaders.of(data.get("headers"));
         String records = text(data, "records") == null ? "" : text(data, "records");
         if (!records.isEmpty() && !records.startsWith("/")) {
             throw new IllegalArgumentException("job_data.records is a JSON pointer to the array of records in each answer, "

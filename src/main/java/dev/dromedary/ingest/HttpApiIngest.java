@@ -23,7 +23,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -89,8 +88,7 @@ public final class HttpApiIngest {
         if (!allowed.allows(job.url())) {
             throw new ImportRejected("ERR_SOURCE_NOT_ALLOWED: " + allowed.refusal("job_data.url", job.url()));
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        job.headers().forEach((name, value) -> headers.put(name, resolveSecrets(name, value)));
+        Map<String, String> headers = RequestHeaders.resolved(settings, job.headers());
         Dataset dataset = imports.dataset(data);
         SourceRun run = imports.begin(exchange, dataset, job.url(), true, null);
         ApiPages pages = new ApiPages(job, headers, run);
@@ -98,22 +96,6 @@ public final class HttpApiIngest {
             throw new ImportRejected("ERR_SOURCE_NOT_ALLOWED: the checkpoint's next page " + allowed.refusal("job_data.url", pages.url()));
         }
         exchange.setProperty(PAGES, pages);
-    }
-
-    private String resolveSecrets(String header, String value) {
-        Matcher secret = ApiJob.SECRET.matcher(value);
-        StringBuilder resolved = new StringBuilder();
-        while (secret.find()) {
-            String setting = "SECRET_" + secret.group(1).toUpperCase(java.util.Locale.ROOT);
-            String text = settings.text(setting);
-            if (text.isEmpty()) {
-                throw new ImportRejected("ERR_UNKNOWN_SECRET: job_data.headers." + header + " names the secret " + secret.group(1)
-                        + ", and no setting " + setting + " holds it");
-            }
-            secret.appendReplacement(resolved, Matcher.quoteReplacement(text));
-        }
-        secret.appendTail(resolved);
-        return resolved.toString();
     }
 
     /**
@@ -237,6 +219,11 @@ public final class HttpApiIngest {
         if (wait.compareTo(maxRetryAfter) > 0) {
             wait = maxRetryAfter;
         }
+        waitUnlessStopping(wait, stopping);
+    }
+
+    /** Waits {@code wait}, or until the instance stops. */
+    public static void waitUnlessStopping(Duration wait, BooleanSupplier stopping) throws InterruptedException {
         long until = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < until && !stopping.getAsBoolean()) {
             Thread.sleep(Math.max(1, Math.min(200, (until - System.nanoTime()) / 1_000_000)));
@@ -244,7 +231,7 @@ public final class HttpApiIngest {
     }
 
     /** Retry-After in seconds or as an HTTP date; one second when absent or unreadable. */
-    static Duration retryAfter(String value) {
+    public static Duration retryAfter(String value) {
         if (value == null || value.isBlank()) {
             return Duration.ofSeconds(1);
         }
@@ -269,7 +256,8 @@ public final class HttpApiIngest {
         return link.find() ? URI.create(base).resolve(link.group(1).trim()).toString() : null;
     }
 
-    private static String excerpt(Message message) {
+    /** The first 200 characters of an answer's body, quoted, for an error; the body is read and closed. */
+    public static String excerpt(Message message) {
         try (InputStream body = message.getBody(InputStream.class)) {
             if (body == null) {
                 return "";
@@ -286,7 +274,7 @@ public final class HttpApiIngest {
     }
 
     /** The records of one answer as rows numbered on from the rows before them; {@code end} counts their characters. */
-    private static final class PageRecords implements RecordSource {
+    public static final class PageRecords implements RecordSource {
 
         private final Iterator<JsonNode> records;
         private final RecordLimits limits;
@@ -294,7 +282,7 @@ public final class HttpApiIngest {
         private long number;
         private long characters;
 
-        PageRecords(JsonNode records, long firstNumber, RecordLimits limits, FlatRecords flat) {
+        public PageRecords(JsonNode records, long firstNumber, RecordLimits limits, FlatRecords flat) {
             this.records = records.elements();
             this.limits = limits;
             this.flat = flat;

@@ -1,8 +1,6 @@
 package dev.dromedary.processing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import dev.dromedary.datasets.ColumnType;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,7 +24,6 @@ final class RuleParser {
 
     static final int MAX_TRANSFORMS = 100;
     static final int MAX_ROW_RULES = 20;
-    static final int MAX_PATTERN_CHARS = 500;
     static final int MAX_LISTED = 1000;
     static final int MAX_VALUE_CHARS = 1000;
     static final int MAX_FORMATS = 10;
@@ -111,7 +108,7 @@ final class RuleParser {
             }
             case "regex_replace" -> {
                 s.allow("column", "columns", "pattern", "with");
-                yield new TransformRule.RegexReplace(s.columns(), pattern(s.text("pattern", true), where + ".pattern"),
+                yield new TransformRule.RegexReplace(s.columns(), LinearPatterns.compile(s.text("pattern", true), where + ".pattern"),
                         s.text("with", false));
             }
             case "map" -> {
@@ -284,7 +281,7 @@ final class RuleParser {
                     if (!value.isTextual()) {
                         throw new InvalidRule(at + " is a regular expression that the whole value must match");
                     }
-                    rules.add(new ValueRule.Matches(pattern(value.asText(), at)));
+                    rules.add(new ValueRule.Matches(LinearPatterns.compile(value.asText(), at)));
                 }
                 case "one_of" -> {
                     List<String> values = texts(value, at);
@@ -316,20 +313,6 @@ final class RuleParser {
         }
         throw new InvalidRule(at + ": min and max check long and date columns; this column is of type " + type.definitionName()
                 + " (min_length and max_length check text)");
-    }
-
-    private static Pattern pattern(String pattern, String at) {
-        if (pattern.isEmpty() || pattern.length() > MAX_PATTERN_CHARS) {
-            throw new InvalidRule(at + " is a regular expression of 1 to " + MAX_PATTERN_CHARS + " characters");
-        }
-        try {
-            return Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw new InvalidRule(at + " is not a regular expression RE2 reads (no backreferences or lookaround): "
-                    + clip(e.getMessage()));
-        } catch (RuntimeException e) {
-            throw new InvalidRule(at + " is too large a regular expression: " + clip(String.valueOf(e.getMessage())));
-        }
     }
 
     private static DateTimeFormatter dateFormat(String pattern, String where) {

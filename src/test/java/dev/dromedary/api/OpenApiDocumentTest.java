@@ -91,7 +91,9 @@ class OpenApiDocumentTest extends RouteTest {
         try (Stream<Path> sources = Stream.concat(Files.list(Path.of("src/main/java/dev/dromedary/api")),
                 Stream.of(Path.of("src/main/java/dev/dromedary/inbox/S3Inbox.java"),
                         Path.of("src/main/java/dev/dromedary/processing/InvalidRule.java"),
-                        Path.of("src/main/java/dev/dromedary/analysis/AggregationPlan.java")))) {
+                        Path.of("src/main/java/dev/dromedary/analysis/AggregationPlan.java"),
+                        Path.of("src/main/java/dev/dromedary/watch/WatchJob.java"),
+                        Path.of("src/main/java/dev/dromedary/watch/Selector.java")))) {
             for (Path source : sources.toList()) {
                 Matcher code = ERR_CODE.matcher(Files.readString(source));
                 while (code.find()) {
@@ -156,6 +158,6 @@ class OpenApiDocumentTest extends RouteTest {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        return RouteFiles.load(context, "jobs-api.camel.yaml", "uploads-api.camel.yaml").toArray(RoutesBuilder[]::new);
+        return RouteFiles.load(context, "jobs-api.camel.yaml", "uploads-api.camel.yaml", "watches-api.camel.yaml").toArray(RoutesBuilder[]::new);
     }
 }

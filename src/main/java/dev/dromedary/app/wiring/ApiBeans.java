@@ -3,6 +3,7 @@ package dev.dromedary.app.wiring;
 import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
+import dev.dromedary.api.WatchViews;
 import dev.dromedary.api.JobResponses;
 import dev.dromedary.api.OpenApiDocument;
 import dev.dromedary.api.RequestGuard;
@@ -33,10 +34,11 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
                 settings.text("JOB_WEBHOOK_SECRET")));
         wiring.bind("jobRequests", new JobRequests(jobs.jobTypes(), settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), imports.buckets(), jobs.queues(), notifyUrls,
-                imports.httpApiIngest(), services.datasets(), exports.aggregation()));
+                imports.sourceChecks(), services.datasets(), exports.aggregation()));
         wiring.bind("jobResponses", new JobResponses(jobs.jobStore(), jobEvents));
         wiring.bind("openApiDocument", OpenApiDocument.renderer(wiring.context()));
         wiring.bind("statusView", new StatusView(services.dataSource(), jobs.jobStore(), settings.integer("LEASE_SECONDS")));
+        wiring.bind("watchViews", new WatchViews(services.dataSource()));
         wiring.bind("instanceView", new InstanceView(wiring.instanceId(), settings.bool("FIRST_TIME_RUNNER_ENABLED"),
                 settings.bool("RETRY_RUNNER_ENABLED"), settings.bool("INBOX_ENABLED") ? settings.text("INBOX_PREFIX") : null,
                 jobs.schedules().names()));

@@ -19,13 +19,17 @@ import dev.dromedary.sinks.ElasticsearchBulkSink;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.FailedBatches;
 import dev.dromedary.sinks.PostgresUpsertSink;
+import dev.dromedary.watch.UrlWatch;
+import dev.dromedary.watch.WatchSnapshots;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Everything that lands rows: the sources (objects in S3, whole or by partition, databases, HTTP APIs, the dead
- * letters), the S3 inbox that makes import jobs, and the sinks of routes/sinks.camel.yaml.
+ * Everything that lands rows: the sources (objects in S3, whole or by partition, databases, HTTP APIs, watched
+ * pages, the dead letters), the S3 inbox that makes import jobs, and the sinks of routes/sinks.camel.yaml.
  */
-public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, HttpApiIngest httpApiIngest) {
+public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, Map<String, Consumer<Map<?, ?>>> sourceChecks) {
 
     public static ImportBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs) {
         Settings settings = wiring.settings();
@@ -44,8 +48,11 @@ public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, HttpApiIn
         SourceImport sourceImport = wiring.bind("sourceImport", new SourceImport(services.datasets(), jobs.jobStore(),
                 jobs.json(), jobs.jobExecution()::isStopping, jobs.metrics(), limits));
         wiring.bind("databaseIngest", new DatabaseIngest(settings, sourceImport, limits));
-        HttpApiIngest httpApiIngest = wiring.bind("httpApiIngest", new HttpApiIngest(settings,
-                new AllowedUrls("HTTP_SOURCES_ALLOWED", settings.list("HTTP_SOURCES_ALLOWED")), sourceImport, limits,
+        AllowedUrls httpSources = new AllowedUrls("HTTP_SOURCES_ALLOWED", settings.list("HTTP_SOURCES_ALLOWED"));
+        HttpApiIngest httpApiIngest = wiring.bind("httpApiIngest", new HttpApiIngest(settings, httpSources, sourceImport, limits,
+                jobs.jobExecution()::isStopping));
+        UrlWatch urlWatch = wiring.bind("urlWatch", new UrlWatch(settings, httpSources, services.datasets(), sourceImport,
+                new WatchSnapshots(services.dataSource(), settings.integer("WATCH_SNAPSHOTS_KEPT")), limits,
                 jobs.jobExecution()::isStopping));
         wiring.bind("deadLetterReprocessing", new DeadLetterReprocessing(services.datasets(), services.dataSource(), bucket,
                 settings.integer("BATCH_SIZE_FOR_INSERTION")));
@@ -63,6 +70,8 @@ public record ImportBeans(AllowedBuckets buckets, RecordLimits limits, HttpApiIn
                 bucket, settings.text("INBOX_PREFIX"), settings.text("INBOX_PROCESSED_PREFIX"),
                 settings.text("INBOX_FAILED_PREFIX"), settings.text("INBOX_DEFAULT_DATASET"), settings.integer("INBOX_RETRY_COUNT"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), settings.list("INBOX_MIRROR_FOLDERS")));
-        return new ImportBeans(buckets, limits, httpApiIngest);
+        // the job types whose job_data the API checks as a source's before it creates the job
+        return new ImportBeans(buckets, limits, Map.of("ingest_database", DatabaseIngest::check,
+                "ingest_http_api", httpApiIngest::check, "watch_url", urlWatch::check));
     }
 }

@@ -1,0 +1,5 @@
+CREATE TABLE embassies (
+    country text PRIMARY KEY,
+    city    text,
+    address text
+);
