@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ingest_http_api against a real HTTP server started here: 2,500 records paged by page number, offset, cursor and
  * Link header, a 429 with Retry-After in the middle, a rate limit of 5 requests a second held, secrets from the
  * settings, addresses outside HTTP_SOURCES_ALLOWED refused; and a job killed midway resumed at the page after its
- * checkpoint, each record once in PostgreSQL and Elasticsearch.
+ * checkpoint, each record once in PostgreSQL and Elasticsearch; a mirror of all pages deletes what none held, once.
  */
 @ExtendWith(RealServices.class)
 class IngestHttpApiIT {
@@ -101,6 +101,16 @@ class IngestHttpApiIT {
             assertThat(server.requestsTo("cursor").get(0).query()).doesNotContainKey("cursor");
             assertThat(server.requestsTo("cursor").get(1).query()).containsEntry("cursor", "100");
             assertThat(server.requestsTo("link")).hasSize(25);
+
+            // a mirror of a paged source deletes what its pages lacked once, after its last page
+            String mirror = create(api, job(server.base() + "page", "{\"type\": \"page\", \"page_size\": 100}", 50)
+                    .replace("\"service\": \"contact\",", "\"service\": \"contact\", \"mode\": \"mirror\", \"mirror_max_delete\": \"100%\","));
+            JsonNode mirrored = fixture.awaitSettled(mirror);
+            assertThat(mirrored.get("status").asText()).as("%s", mirrored).isEqualTo("completed");
+            assertThat(mirrored.at("/job_response/rows_deleted").asLong()).as("the other paths' rows, each once")
+                    .isEqualTo(3L * PagedApi.RECORDS);
+            assertThat(mirrored.at("/job_response/rows_unchanged").asLong()).isEqualTo(PagedApi.RECORDS);
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(PagedApi.RECORDS);
         }
     }
 
