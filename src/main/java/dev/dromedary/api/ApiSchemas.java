@@ -214,6 +214,27 @@ public final class ApiSchemas {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "AlertRuleView", description = "A rule of ALERTS_FILE: its condition and channels (name and type)")
+    public record AlertRuleView(String name, String condition, List<String> channels, Long repeatAfterSeconds) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "Alert", description = "An alert: an event of a rule for a subject, firing or resolved, with its notices")
+    public record Alert(Long id, String eventId, String rule, String condition, String subject,
+                        @Schema(allowableValues = {"firing", "resolved"}) String state, String summary, String startedAt,
+                        String notifiedAt, Integer repeats, String resolvedAt, Map<String, Object> details,
+                        @Schema(description = "Each notice (firing, repeat, resolved) per channel: state pending, sending, "
+                                + "sent or failed, attempts, last_error, sent_at") List<Map<String, Object>> notices) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "Alerts", description = "The alert rules and the alerts, firing first")
+    public record Alerts(List<AlertRuleView> rules,
+                         @Schema(description = "Why ALERTS_FILE's latest change was not taken (its previous rules stay)") String rulesError,
+                         List<Alert> alerts) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "DatasetStatisticsData", description = "job_data of dataset_statistics: figures of the rows a VQL where selects")
     public record DatasetStatisticsData(
             @Schema(defaultValue = "contact") String service,

@@ -1,5 +1,6 @@
 package dev.dromedary.app;
 
+import dev.dromedary.app.wiring.AlertBeans;
 import dev.dromedary.app.wiring.ApiBeans;
 import dev.dromedary.app.wiring.ExportBeans;
 import dev.dromedary.app.wiring.ImportBeans;
@@ -54,7 +55,8 @@ public final class DromedaryConfiguration implements CamelConfiguration {
         JobBeans jobs = JobBeans.bind(wiring, connected);
         ImportBeans imports = ImportBeans.bind(wiring, connected, jobs);
         ExportBeans exports = ExportBeans.bind(wiring, connected, jobs, imports);
-        ApiBeans api = ApiBeans.bind(wiring, connected, jobs, imports, exports);
+        AlertBeans alerts = AlertBeans.bind(wiring, connected, jobs);
+        ApiBeans api = ApiBeans.bind(wiring, connected, jobs, imports, exports, alerts);
         Lifecycle.bind(wiring, connected, jobs, api);
     }
 }

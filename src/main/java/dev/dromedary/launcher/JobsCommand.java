@@ -1,6 +1,7 @@
 package dev.dromedary.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.app.Durations;
 import dev.dromedary.app.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +32,6 @@ final class JobsCommand {
     static final int UNREACHABLE = 4;
     static final String USAGE = "Usage: ./dromedary jobs wait UUID [UUID ...] [--timeout 30m]\n"
             + "       ./dromedary jobs create [--wait] [--timeout 30m] JSON|-   (the body of POST /common/jobs/create; - reads it from standard input)\n";
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s|m|h|d)?");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** How long the API may be away (a restart, say) before a wait gives up on it. */
     private static final Duration API_AWAY = Duration.ofSeconds(30);
@@ -71,7 +70,7 @@ final class JobsCommand {
         for (int i = 1; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--timeout") && i + 1 < args.size()) {
-                timeout = duration(args.get(++i));
+                timeout = Durations.parse(args.get(++i));
                 if (timeout == null) {
                     out.println("dromedary jobs: --timeout is a duration such as 90s, 30m, 2h or 1d");
                     return 2;
@@ -238,24 +237,6 @@ final class JobsCommand {
         if (terminal) {
             out.println();
         }
-    }
-
-    /** 90s, 30m, 2h, 1d, 500ms, or a number of seconds; null for anything else. */
-    static Duration duration(String text) {
-        Matcher matcher = DURATION.matcher(text);
-        if (!matcher.matches()) {
-            return null;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        Duration duration = switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofSeconds(amount);
-        };
-        return duration.isZero() ? null : duration;
     }
 
     /** The API answered, and said no: a key it refuses, a job it does not know, a body it does not take. */

@@ -117,6 +117,18 @@ public final class JobMetrics implements JobExecution.Outcomes {
                 .tag("schedule", schedule).register(registry()).increment();
     }
 
+    /** An alert began (fired) under a rule of ALERTS_FILE. */
+    public void alertFired(String rule) {
+        Counter.builder("dromedary.alerts.fired").description("Alerts that began, by rule").tag("rule", rule)
+                .register(registry()).increment();
+    }
+
+    /** A notice of an alert went to its channel (sent), or not (failed, retried), or was given up (gave_up). */
+    public void alertNotice(String channel, String outcome) {
+        Counter.builder("dromedary.alert.notices").description("Alert notices by channel and outcome: sent, failed (retried), gave_up")
+                .tag("channel", channel).tag("outcome", outcome).register(registry()).increment();
+    }
+
     /** How long a batch took from validation until every sink had committed it. */
     public void batchTook(String dataset, Duration took) {
         Timer.builder("dromedary.batch").description("Import batches, validation to the last sink's commit")

@@ -19,6 +19,22 @@ public record Schedule(String name, String cron, String timeZone, String onceKey
         return onceKey != null;
     }
 
+    /**
+     * The time between this recurring schedule's fire times after {@code at} (the first two; a cron whose gaps vary,
+     * as "weekdays at 2", has the gap that comes next).
+     */
+    public java.time.Duration period(java.time.Instant at) {
+        try {
+            org.quartz.CronExpression expression = new org.quartz.CronExpression(cron);
+            expression.setTimeZone(java.util.TimeZone.getTimeZone(java.time.ZoneId.of(timeZone)));
+            java.util.Date first = expression.getNextValidTimeAfter(java.util.Date.from(at));
+            java.util.Date second = first == null ? null : expression.getNextValidTimeAfter(first);
+            return second == null ? java.time.Duration.ofDays(366) : java.time.Duration.between(first.toInstant(), second.toInstant());
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("schedule " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** What the idempotency keys of the jobs of this recurring schedule begin with. */
     public String keyPrefix() {
         return "schedule:" + name + ":";

@@ -201,6 +201,11 @@ public final class Schedules {
         return all.stream().filter(Schedule::isOneOff).toList();
     }
 
+    /** Whether {@code name} is a recurring schedule (cron or every), one whose fire times an alert can expect. */
+    public boolean isRecurring(String name) {
+        return all.stream().anyMatch(schedule -> schedule.name().equals(name) && !schedule.isOneOff());
+    }
+
     public List<String> names() {
         return all.stream().map(Schedule::name).toList();
     }
@@ -264,7 +269,8 @@ public final class Schedules {
         }
     }
 
-    private Schedule named(String name) {
+    /** The schedule of that name; IllegalStateException when there is none. */
+    public Schedule named(String name) {
         return all.stream().filter(schedule -> schedule.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no schedule named " + name));
     }

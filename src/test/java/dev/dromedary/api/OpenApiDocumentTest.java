@@ -158,6 +158,6 @@ class OpenApiDocumentTest extends RouteTest {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        return RouteFiles.load(context, "jobs-api.camel.yaml", "uploads-api.camel.yaml", "watches-api.camel.yaml").toArray(RoutesBuilder[]::new);
+        return RouteFiles.load(context, "jobs-api.camel.yaml", "uploads-api.camel.yaml", "watches-api.camel.yaml", "alerts-api.camel.yaml").toArray(RoutesBuilder[]::new);
     }
 }

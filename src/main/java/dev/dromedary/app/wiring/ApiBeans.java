@@ -1,5 +1,6 @@
 package dev.dromedary.app.wiring;
 
+import dev.dromedary.api.AlertViews;
 import dev.dromedary.api.ApiKeys;
 import dev.dromedary.api.InstanceView;
 import dev.dromedary.api.JobRequests;
@@ -26,7 +27,8 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiBeans.class);
 
-    public static ApiBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports, ExportBeans exports)
+    public static ApiBeans bind(Wiring wiring, ServiceBeans services, JobBeans jobs, ImportBeans imports, ExportBeans exports,
+                                AlertBeans alerts)
             throws Exception {
         Settings settings = wiring.settings();
         AllowedUrls notifyUrls = new AllowedUrls("JOB_WEBHOOK_ALLOWED", settings.list("JOB_WEBHOOK_ALLOWED"));
@@ -39,6 +41,7 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
         wiring.bind("openApiDocument", OpenApiDocument.renderer(wiring.context()));
         wiring.bind("statusView", new StatusView(services.dataSource(), jobs.jobStore(), settings.integer("LEASE_SECONDS")));
         wiring.bind("watchViews", new WatchViews(services.dataSource()));
+        wiring.bind("alertViews", new AlertViews(services.dataSource(), alerts.evaluator().rules()));
         wiring.bind("instanceView", new InstanceView(wiring.instanceId(), settings.bool("FIRST_TIME_RUNNER_ENABLED"),
                 settings.bool("RETRY_RUNNER_ENABLED"), settings.bool("INBOX_ENABLED") ? settings.text("INBOX_PREFIX") : null,
                 jobs.schedules().names()));
