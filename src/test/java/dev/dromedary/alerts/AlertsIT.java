@@ -6,12 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.dromedary.testing.AlertReceiver;
 import dev.dromedary.testing.DromedaryProcess;
+import dev.dromedary.testing.Gate;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
 import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Alert rules against real receivers: a Slack-format and a webhook receiver over HTTP, and GreenMail for e-mail. A
  * failed job fires once on every channel (a channel that answers 500 gets it again), resolves once when a retry
  * completes it; a backlog repeats every repeat_after while it holds and resolves once; the rules are read again when
- * the file changes; and an instance killed while it sends a notice loses it to no one: another sends it, once more,
+ * the file changes; a schedule whose job hangs is missed and too long until it completes; and an instance killed while it sends a notice loses it to no one: another sends it, once more,
  * under the same id, and the event stays one.
  */
 @ExtendWith(RealServices.class)
@@ -176,6 +182,46 @@ class AlertsIT {
             assertThat(receiver.received.get(1).body().get("subject").asText()).isEqualTo(job);
             assertThat(database.queryLong("SELECT count(*) FROM alerts")).as("one event").isEqualTo(1);
             assertThat(database.queryLong("SELECT attempts FROM alert_notices")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aScheduleWhoseJobHangsIsMissedAndTooLongUntilItCompletes() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        Path dir = Files.createDirectories(Path.of("target", "alerts-it", database.name()));
+        Path schedules = Files.writeString(dir.resolve("schedules.yaml"), """
+                schedules:
+                  - name: every-two-seconds
+                    every: 2s
+                    job_type: test_gated
+                """);
+        Path rules = dir.resolve("alerts.yaml");
+        Gate gate = new Gate();
+        try (AlertReceiver receiver = new AlertReceiver()) {
+            Files.writeString(rules, """
+                    channels:
+                      hooks: {webhook: {url: "%s"}}
+                    rules:
+                      - {name: missed, when: {schedule_missed: {schedule: every-two-seconds, grace: 1s}}, notify: [hooks]}
+                      - {name: too-long, when: {job_too_long: {longer_than: 2s, job_type: test_gated}}, notify: [hooks]}
+                    """.formatted(receiver.url("hooks")));
+            try (RunningDromedary dromedary = RunningDromedary.named("alerts-schedule", database)
+                    .with("SCHEDULES_FILE", schedules.toString()).with("ALERTS_FILE", rules.toString())
+                    .with("ALERTS_INTERVAL_SECONDS", "1").with("ALERT_NOTICES_POLL_MILLIS", "200")
+                    .bind("gate", gate).start()) {
+                gate.awaitReached();
+                await().atMost(Duration.ofMinutes(1)).until(() -> notices(receiver, "hooks", "missed", "firing").size() == 1
+                        && notices(receiver, "hooks", "too-long", "firing").size() == 1);
+                assertThat(notices(receiver, "hooks", "missed", "firing").get(0).body().get("summary").asText())
+                        .contains("every-two-seconds has completed no job").contains("PT2S");
+                gate.open();
+                await().atMost(Duration.ofMinutes(1)).until(() -> notices(receiver, "hooks", "missed", "resolved").size() == 1
+                        && notices(receiver, "hooks", "too-long", "resolved").size() == 1);
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(dromedary.managementUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).containsPattern("dromedary_alerts_fired_total\\{[^}]*rule=\"missed\"[^}]*} 1")
+                        .containsPattern("dromedary_alert_notices_total\\{[^}]*channel=\"hooks\"[^}]*outcome=\"sent\"[^}]*} [4-9]");
+            }
         }
     }
 

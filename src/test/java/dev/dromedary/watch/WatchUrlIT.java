@@ -3,10 +3,14 @@ package dev.dromedary.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dromedary.testing.AlertReceiver;
 import dev.dromedary.testing.ImportFixture;
 import dev.dromedary.testing.JobsApi;
 import dev.dromedary.testing.RealServices;
 import dev.dromedary.testing.RunningDromedary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (a baseline, an unchanged run, a 304, then exactly the rows that changed as a diff), the same table landed as rows
  * in mirror mode (PostgreSQL and Elasticsearch end with the page's rows), a JSON API by JSON path, and the failures
  * that must never read as removed content: a 429 waited out, a 500 asked again, a redirect to a forbidden address,
- * 50 MB bodies, a selector that matches nothing, two runs of one watch at once; hostile job data refused at create.
+ * 50 MB bodies, a selector that matches nothing, two runs of one watch at once; the change alerted once in Slack's
+ * format; hostile job data refused at create.
  */
 @ExtendWith(RealServices.class)
 class WatchUrlIT {
@@ -37,8 +42,12 @@ class WatchUrlIT {
     void aWatchDetectsExactlyTheChangeAndItsRowsLandAsThePageHoldsThem() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         try (WatchedSite site = new WatchedSite();
+             AlertReceiver slack = new AlertReceiver();
              RunningDromedary dromedary = RunningDromedary.named("watch", database)
                      .with("HTTP_SOURCES_ALLOWED", site.base())
+                     .with("ALERTS_FILE", alertRules(database, slack))
+                     .with("ALERTS_INTERVAL_SECONDS", "1")
+                     .with("ALERT_NOTICES_POLL_MILLIS", "200")
                      .with("DATASETS_DIRS", "datasets,examples/datasets")
                      .with("REDELIVERY_DELAY_MS", "200")
                      .with("WATCH_MAX_BYTES", "1048576")
@@ -81,6 +90,11 @@ class WatchUrlIT {
             assertThat(response.get("diff").asText()).contains("-France | Dublin 4 | 66 Fitzwilliam Lane")
                     .contains("+Norway | Dublin 2 | 34 Molesworth Street").doesNotContain("+Germany").doesNotContain("Updated");
             assertThat(response.get("previous_at").asText()).isEqualTo(baseline.at("/job_response/snapshot_at").asText());
+            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> slack.at("slack").size() == 1);
+            JsonNode alert = slack.at("slack").get(0).body();
+            assertThat(alert.get("text").asText()).isEqualTo("[FIRING] embassies-changed: watch embassies changed: 1 lines added, "
+                    + "1 removed (" + site.base() + "embassies.html)");
+            assertThat(alert.at("/blocks/1/text/text").asText()).contains("+Norway | Dublin 2 | 34 Molesworth Street");
 
             JsonNode changes = api.send(api.request("/common/watches/embassies/changes")).body();
             assertThat(changes.get("changes")).extracting(change -> change.get("changed").asBoolean()).containsExactly(true, false);
@@ -150,6 +164,7 @@ class WatchUrlIT {
             JsonNode second = settled(fixture, api.createJob("watch_url", slow));
             assertThat(second.toString()).contains("ERR_WATCH_RUNNING").contains(first);
             assertThat(settled(fixture, first).get("status").asText()).isEqualTo("completed");
+            assertThat(slack.received).as("one change of the watch embassies, one alert").hasSize(1);
         }
     }
 
@@ -195,6 +210,18 @@ class WatchUrlIT {
             assertThat(run.get("status").asText()).isEqualTo("completed");
             assertThat(run.at("/job_response/lines").asInt()).isEqualTo(2);
         }
+    }
+
+    /** The rules file of a Slack-format alert on every change of the watch embassies. */
+    private static String alertRules(RealServices.TestDatabase database, AlertReceiver slack) throws IOException {
+        Path rules = Files.createDirectories(Path.of("target", "watch-it", database.name())).resolve("alerts.yaml");
+        Files.writeString(rules, """
+                channels:
+                  watchers: {slack: {url: "%s"}}
+                rules:
+                  - {name: embassies-changed, when: {watch_changed: {watch: embassies}}, notify: [watchers]}
+                """.formatted(slack.url("slack")));
+        return rules.toString();
     }
 
     private static String refusal(JobsApi api, String jobData) {

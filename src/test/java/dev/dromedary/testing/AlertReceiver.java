@@ -1,4 +1,4 @@
-package dev.dromedary.alerts;
+package dev.dromedary.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,33 +19,33 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP receiver of alert notices, for a Slack incoming webhook (/slack) and a plain webhook (/hooks): it keeps
  * every request it reads, and can answer one path's first request with a 500, or hold it unanswered until released.
  */
-final class AlertReceiver implements AutoCloseable {
+public final class AlertReceiver implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as it arrived. */
-    record Received(String path, String alertId, String signature, byte[] raw, JsonNode body, Instant at) {
+    public record Received(String path, String alertId, String signature, byte[] raw, JsonNode body, Instant at) {
     }
 
     private final HttpServer server;
-    final List<Received> received = new CopyOnWriteArrayList<>();
-    final Set<String> failOnce = ConcurrentHashMap.newKeySet();
-    final Set<String> holdOnce = ConcurrentHashMap.newKeySet();
-    final CountDownLatch held = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+    public final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+    public final Set<String> holdOnce = ConcurrentHashMap.newKeySet();
+    public final CountDownLatch held = new CountDownLatch(1);
+    public final CountDownLatch release = new CountDownLatch(1);
 
-    AlertReceiver() throws IOException {
+    public AlertReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://localhost:" + server.getAddress().getPort() + "/" + path;
     }
 
-    List<Received> at(String path) {
+    public List<Received> at(String path) {
         return received.stream().filter(request -> request.path().equals(path)).toList();
     }
 
