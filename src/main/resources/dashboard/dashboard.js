@@ -220,6 +220,58 @@ function drawStatistics(job) {
   }));
 }
 
+function cells(values) {
+  const tr = document.createElement('tr');
+  for (const value of values) {
+    const td = document.createElement('td');
+    if (value instanceof Node) {
+      td.appendChild(value);
+    } else {
+      td.textContent = text(value);
+    }
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+async function refreshAlerts() {
+  try {
+    const alerts = await api('GET', '/common/alerts?limit=20');
+    const firing = alerts.alerts.filter((alert) => alert.state === 'firing').length;
+    $('alerts-rules').textContent = alerts.rules.length + ' rules · ' + firing + ' firing'
+      + (alerts.rules_error ? ' · ' + alerts.rules_error : '');
+    $('alert-rows').replaceChildren(...alerts.alerts.map((alert) => {
+      const state = document.createElement('span');
+      state.className = 'status ' + (alert.state === 'firing' ? 'failed' : 'completed');
+      state.textContent = alert.state + (alert.repeats ? ' (' + alert.repeats + ' reminders)' : '');
+      const notices = alert.notices.map((notice) => notice.channel + ' ' + notice.notice + ': ' + notice.state
+        + (notice.last_error ? ' (' + notice.last_error + ')' : '')).join('; ');
+      return cells([alert.started_at, alert.rule, state, alert.summary, notices]);
+    }));
+  } catch (e) {
+    $('alerts-rules').textContent = '';
+  }
+}
+
+async function drawWatch(job) {
+  const watch = job.job_type === 'watch_url' && job.data ? job.data.watch : null;
+  $('watch').hidden = !watch;
+  if (!watch) {
+    return;
+  }
+  $('watch-name').textContent = watch;
+  try {
+    const history = await api('GET', '/common/watches/' + encodeURIComponent(watch) + '/changes?limit=20');
+    $('watch-changes').tBodies[0].replaceChildren(...history.changes.map((change) => {
+      const diff = document.createElement('pre');
+      diff.textContent = change.changed ? change.diff : '(the baseline)';
+      return cells([change.taken_at, change.checked_at, change.lines, change.lines_added, change.lines_removed, diff]);
+    }));
+  } catch (e) {
+    $('watch-changes').tBodies[0].replaceChildren();
+  }
+}
+
 async function refreshStatus() {
   try {
     const status = (await api('GET', '/common/status')).data;
@@ -253,6 +305,7 @@ async function refreshDetail() {
       job_response: job.job_response, progress: job.progress }, null, 2);
     $('retry').disabled = job.status !== 'failed';
     drawStatistics(job);
+    await drawWatch(job);
     const report = (await api('GET', '/common/jobs/' + selected + '/report')).data;
     drawSpeed(report.samples);
     drawReasons(report.dead_letters_by_reason);
@@ -325,4 +378,6 @@ $('filter-type').addEventListener('change', refreshJobs);
 
 $('api-key').value = apiKey;
 refreshJobs();
+refreshAlerts();
 setInterval(refreshJobs, 1000);
+setInterval(refreshAlerts, 5000);

@@ -87,6 +87,8 @@ class DashboardBrowserIT {
                         .getText().equals("default"));
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
                         page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive"));
+                eventually(browser, "the alerts' line", page -> page.findElement(By.id("alerts-rules")).getText()
+                        .equals("0 rules · 0 firing"));
 
                 // the run's speed and its dead letters by reason, drawn from its report
                 new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(page ->
