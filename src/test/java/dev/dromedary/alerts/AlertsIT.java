@@ -73,13 +73,24 @@ class AlertsIT {
                     .body().get("uuid").asText();
             fixture.awaitSettled(failed);
             fixture.awaitSettled(failedOnce);
+            fixture.upload("alerts/bad.csv", "uuid,first_name,employees_count\n"
+                    + "8f9b1f8e-0000-4000-8000-000000000001,Ada,10\n"
+                    + "8f9b1f8e-0000-4000-8000-000000000002,Bob,many\n"
+                    + "8f9b1f8e-0000-4000-8000-000000000003,Cy,lots\n");
+            String badRows = api.createJob("insert_csv_file", "{\"s3_key\": \"alerts/bad.csv\"}");
+            assertThat(fixture.awaitSettled(badRows).at("/job_response/rows_failed").asLong()).isEqualTo(2);
             List<String> parked = List.of(
                     api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"queue\": \"parked\"}").body().get("uuid").asText(),
                     api.create("{\"job_type\": \"test_succeed\", \"job_data\": {}, \"queue\": \"parked\"}").body().get("uuid").asText());
 
             await().atMost(Duration.ofMinutes(1)).until(() -> notices(receiver, "hooks", "import-failed", "firing").size() == 2
                     && receiver.at("slack").size() == 2 && smtp.getReceivedMessages().length == 1
-                    && notices(receiver, "hooks", "backlog", "firing").size() == 1);
+                    && notices(receiver, "hooks", "backlog", "firing").size() == 1
+                    && notices(receiver, "hooks", "bad-rows", "firing").size() == 1
+                    && notices(receiver, "hooks", "hourly-bad-rows", "firing").size() == 1);
+            assertThat(notices(receiver, "hooks", "bad-rows", "firing").get(0).body().get("summary").asText())
+                    .isEqualTo("job " + badRows + " (insert_csv_file) left 2 dead letters of 3 rows (over 1)");
+            assertThat(notices(receiver, "hooks", "hourly-bad-rows", "firing").get(0).body().get("subject").asText()).isEqualTo("contact");
             List<AlertReceiver.Received> firing = notices(receiver, "hooks", "import-failed", "firing");
             assertThat(firing).extracting(notice -> notice.body().get("subject").asText()).containsExactlyInAnyOrder(failed, failedOnce);
             assertThat(firing).as("a job with retries to come is not failed for good").noneMatch(notice ->
@@ -123,12 +134,14 @@ class AlertsIT {
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == sent);
             assertThat(notices(receiver, "hooks", "backlog", "firing")).as("fired once").hasSize(1);
             assertThat(notices(receiver, "hooks", "backlog", "resolved")).as("resolved once").hasSize(1);
+            assertThat(notices(receiver, "hooks", "bad-rows", "firing")).as("an event, noticed once").hasSize(1);
+            assertThat(notices(receiver, "hooks", "bad-rows", "resolved")).isEmpty();
             assertThat(receiver.received.stream().map(AlertReceiver.Received::alertId).distinct().count())
                     .as("every notice once, but the one Slack refused").isEqualTo(sent - 1L);
 
             JsonNode alerts = api.send(api.request("/common/alerts")).body();
             assertThat(alerts.get("rules")).extracting(rule -> rule.get("name").asText())
-                    .containsExactly("import-failed", "slack-failures", "mail-failures", "backlog");
+                    .containsExactly("import-failed", "slack-failures", "mail-failures", "backlog", "bad-rows", "hourly-bad-rows");
             assertThat(alerts.get("alerts")).anyMatch(alert -> alert.get("state").asText().equals("firing")
                     && alert.get("subject").asText().equals(failed) && alert.at("/notices/0/state").asText().equals("sent"));
             assertThat(alerts.toString()).as("no channel URL in an answer").doesNotContain(receiver.url(""));
@@ -136,11 +149,11 @@ class AlertsIT {
 
             // the file is read again when it changes; a change that does not read keeps the rules that did
             Files.writeString(rules, RULES + "  - {name: long-runs, when: {job_too_long: {longer_than: 1h}}, notify: [hooks]}\n");
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.send(api.request("/common/alerts")).body().get("rules").size() == 5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.send(api.request("/common/alerts")).body().get("rules").size() == 7);
             Files.writeString(rules, RULES + "  - {name: nonsense, when: {job_exploded: {}}, notify: [hooks]}\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> !api.send(api.request("/common/alerts")).body().get("rules_error").isNull());
             JsonNode kept = api.send(api.request("/common/alerts")).body();
-            assertThat(kept.get("rules")).hasSize(5);
+            assertThat(kept.get("rules")).hasSize(7);
             assertThat(kept.get("rules_error").asText()).contains("job_exploded").contains("not a condition");
         } finally {
             smtp.stop();
@@ -235,6 +248,8 @@ class AlertsIT {
               - {name: slack-failures, when: {job_failed: {job_type: test_fail}}, notify: [ops-slack]}
               - {name: mail-failures, when: {job_failed: {job_type: test_fail}}, notify: [ops-mail]}
               - {name: backlog, when: {queue_backlog: {open_over: 1, queue: parked}}, notify: [hooks], repeat_after: 2s}
+              - {name: bad-rows, when: {dead_letters: {job_over: 1, dataset: contact}}, notify: [hooks]}
+              - {name: hourly-bad-rows, when: {dead_letters: {hourly_over: 1}}, notify: [hooks]}
             """;
 
     private static List<AlertReceiver.Received> notices(AlertReceiver receiver, String path, String rule, String notice) {
