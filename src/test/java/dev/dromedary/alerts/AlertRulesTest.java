@@ -61,6 +61,18 @@ class AlertRulesTest {
     }
 
     @Test
+    void theShippedFileReadsAndSoDoesTheExampleItHoldsInComments() throws Exception {
+        Settings settings = settings("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/x",
+                "ALERT_WEBHOOK_URL", "https://ops.example.com/hook", "SMTP_HOST", "smtp.example.com");
+        assertThat(AlertRules.load(Path.of("alerts.yaml"), settings, name -> false).current().rules()).isEmpty();
+        String shipped = Files.readString(Path.of("alerts.yaml"));
+        String example = shipped.substring(shipped.indexOf("# channels:\n")).lines().takeWhile(line -> line.startsWith("#"))
+                .map(line -> line.substring(Math.min(2, line.length()))).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(load(example, settings).current().rules()).extracting(AlertRule::name)
+                .containsExactly("import-failed", "nightly-missed", "backlog");
+    }
+
+    @Test
     void whatDoesNotReadIsRefusedWithWhereItStands() {
         Settings none = settings("SMTP_HOST", "");
         assertThatThrownBy(() -> load(ISSUE_EXAMPLE, none)).hasMessageContaining("channel ops-slack")
