@@ -42,17 +42,7 @@ public final class AlertViews {
         if (state != null && !state.equals("firing") && !state.equals("resolved")) {
             throw ApiError.badRequest("ERR_INVALID_STATE: 'state' is firing or resolved");
         }
-        int rows = DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                rows = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 1 || rows > MAX_LIMIT) {
-                throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_LIMIT);
-            }
-        }
+        int rows = QueryLimit.of(limit, DEFAULT_LIMIT, MAX_LIMIT);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("rules", rules.current().rules().stream().map(AlertViews::rule).toList());
         answer.put("rules_error", rules.loadError());

@@ -372,18 +372,7 @@ public final class JobRequests {
         }
         parameters.put("id", letter);
         parameters.put("full", whole);
-        int rows = DEFAULT_DEAD_LETTER_LIMIT;
-        if (limit != null) {
-            try {
-                rows = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 1 || rows > MAX_DEAD_LETTER_LIMIT) {
-                throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_DEAD_LETTER_LIMIT);
-            }
-        }
-        parameters.put("limit", rows);
+        parameters.put("limit", QueryLimit.of(limit, DEFAULT_DEAD_LETTER_LIMIT, MAX_DEAD_LETTER_LIMIT));
         return parameters;
     }
 
@@ -419,18 +408,7 @@ public final class JobRequests {
                 throw ApiError.badRequest("ERR_INVALID_AFTER: 'after' must be the event_id of an event (a whole number), or 0");
             }
         }
-        int rows = DEFAULT_EVENT_LIMIT;
-        if (limit != null) {
-            try {
-                rows = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 1 || rows > JobEventFeed.MAX_PAGE) {
-                throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + JobEventFeed.MAX_PAGE);
-            }
-        }
-        return new EventQuery(afterId, rows);
+        return new EventQuery(afterId, QueryLimit.of(limit, DEFAULT_EVENT_LIMIT, JobEventFeed.MAX_PAGE));
     }
 
     /** Which events {@code GET /common/jobs/events} answers. */

@@ -37,7 +37,7 @@ public final class WatchViews {
     /** {@code GET /common/watches}: the watches by name. */
     public Map<String, Object> list(@Header("limit") String limit) {
         List<Map<String, Object>> watches = jdbc.query(LIST, new MapSqlParameterSource("watch", null)
-                .addValue("limit", limit(limit)), (row, n) -> watch(row));
+                .addValue("limit", QueryLimit.of(limit, DEFAULT_LIMIT, MAX_LIMIT)), (row, n) -> watch(row));
         return Map.of("watches", watches);
     }
 
@@ -66,7 +66,7 @@ public final class WatchViews {
             }
         }
         List<Map<String, Object>> changes = jdbc.query(CHANGES, new MapSqlParameterSource("watch", name)
-                .addValue("before", beforeId).addValue("limit", limit(limit)).addValue("diffChars", MAX_TEXT_CHARS), (row, n) -> {
+                .addValue("before", beforeId).addValue("limit", QueryLimit.of(limit, DEFAULT_LIMIT, MAX_LIMIT)).addValue("diffChars", MAX_TEXT_CHARS), (row, n) -> {
                     Map<String, Object> change = new LinkedHashMap<>();
                     change.put("id", row.getLong("id"));
                     change.put("job_uuid", row.getString("job_uuid"));
@@ -110,21 +110,6 @@ public final class WatchViews {
         watch.put("lines", row.getObject("lines"));
         watch.put("changes", row.getLong("changes"));
         return watch;
-    }
-
-    private static int limit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int rows = Integer.parseInt(limit);
-            if (rows >= 1 && rows <= MAX_LIMIT) {
-                return rows;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiError.badRequest("ERR_INVALID_LIMIT: 'limit' must be an integer from 1 to " + MAX_LIMIT);
     }
 
     private static String time(ResultSet row, String column) throws SQLException {
