@@ -288,7 +288,7 @@ public final class UrlWatch {
     }
 
     /** Whether the run asks for a notice, by job_data.notify_when: a condition that begins to hold at this run. */
-    private static boolean notify(WatchRun run) {
+    static boolean notify(WatchRun run) {
         return switch (run.job.notifyWhen()) {
             case CHANGED -> run.changed();
             case ADDED -> run.changed() && run.diff.linesAdded() > 0;

@@ -48,6 +48,11 @@ public final class WatchRun {
         return sent;
     }
 
+    /** The URL asked for now: the job's, or where a redirect led. */
+    public String getUrl() {
+        return url;
+    }
+
     /** Whether the page is still to be asked for (a redirect followed, a 429 waited out). */
     public boolean isFetching() {
         return fetching;

@@ -41,10 +41,11 @@ class WatchUrlIT {
     @Test
     void aWatchDetectsExactlyTheChangeAndItsRowsLandAsThePageHoldsThem() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
+        String nobodyListens = "http://localhost:" + RunningDromedary.freePort() + "/";
         try (WatchedSite site = new WatchedSite();
              AlertReceiver slack = new AlertReceiver();
              RunningDromedary dromedary = RunningDromedary.named("watch", database)
-                     .with("HTTP_SOURCES_ALLOWED", site.base())
+                     .with("HTTP_SOURCES_ALLOWED", site.base() + "," + nobodyListens)
                      .with("ALERTS_FILE", alertRules(database, slack))
                      .with("ALERTS_INTERVAL_SECONDS", "1")
                      .with("ALERT_NOTICES_POLL_MILLIS", "200")
@@ -152,7 +153,8 @@ class WatchUrlIT {
             assertFailed(fixture, api, "huge", site.base() + "huge", "ERR_WATCH_TOO_LARGE", "WATCH_MAX_BYTES");
             assertFailed(fixture, api, "huge-announced", site.base() + "huge-announced", "ERR_WATCH_TOO_LARGE", "52428800 bytes");
             assertFailed(fixture, api, "missing", site.base() + "missing.html", "ERR_SOURCE_ANSWERED_404", "no such page");
-            assertThat(database.queryLong("SELECT count(*) FROM watch_snapshots WHERE watch IN ('moved', 'huge', 'missing')")).isZero();
+            assertFailed(fixture, api, "unreachable", nobodyListens + "page.html", "ERR_WATCH_UNREACHABLE", "could not be reached");
+            assertThat(database.queryLong("SELECT count(*) FROM watch_snapshots WHERE watch IN ('moved', 'huge', 'missing', 'unreachable')")).isZero();
 
             // one watch runs in one job at a time
             site.pages.put("slow.html", "<p>slow</p>");
