@@ -10,14 +10,15 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What the HTTP server checks before it reads a request's body: the API key of an API request (a body of
- * a request without one is never read), and its declared length against API_MAX_BODY_BYTES; and the
- * headers every dashboard page carries. A Vert.x handler, not a Camel route: the server reads the whole
+ * a request without one is never read), and its declared length against API_MAX_BODY_BYTES; the headers
+ * every dashboard page carries, and X-Content-Type-Options on every answer. A Vert.x handler, not a Camel route: the server reads the whole
  * body before any route runs.
  */
 public final class RequestGuard implements Handler<RoutingContext> {
 
     /** Before the server's own handlers, the body reader among them. */
     static final int ORDER = -1_000_000;
+    private static final String NO_SNIFF = "X-Content-Type-Options";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiKeys keys;
@@ -54,6 +55,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
      */
     public static void guardHealth(Router management, ApiKeys keys) {
         management.route().order(ORDER).handler(context -> {
+            context.response().putHeader(NO_SNIFF, "nosniff");
             String level = context.request().getParam("exposureLevel");
             if (level != null && !level.equals("oneline")) {
                 String refusal = keys == null ? "ERR_UNAUTHORIZED: the health checks' details need an API key, and this "
@@ -71,11 +73,12 @@ public final class RequestGuard implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         String path = context.normalizedPath();
+        // every answer is what its Content-Type says, never a script or a page a browser guessed
+        context.response().putHeader(NO_SNIFF, "nosniff");
         if (path.startsWith("/dashboard")) {
             context.response()
                     .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
                     .putHeader("X-Frame-Options", "DENY")
-                    .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer");
             context.next();
             return;
@@ -124,7 +127,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(NO_SNIFF, "nosniff");
         if (close) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
         }

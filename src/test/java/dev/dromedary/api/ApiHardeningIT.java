@@ -328,6 +328,20 @@ class ApiHardeningIT {
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
 
+    @Test
+    void everyAnswerForbidsSniffingItsContentType() throws Exception {
+        String uuid = dromedary.api().createJob("noop", "{}");
+        for (String url : List.of(dromedary.baseUrl() + "/common/jobs/" + uuid, dromedary.baseUrl() + "/common/openapi.json",
+                dromedary.baseUrl() + "/common/nothing-here", dromedary.baseUrl() + "/nothing-here",
+                dromedary.managementUrl() + "/observe/health", dromedary.managementUrl() + "/observe/metrics")) {
+            for (String key : new String[] {RunningDromedary.API_KEY, null}) {
+                HttpResponse<String> answer = get(url, key);
+                assertThat(answer.headers().firstValue("X-Content-Type-Options")).as("%s (%s) with key %s", url,
+                        answer.statusCode(), key != null).contains("nosniff");
+            }
+        }
+    }
+
     private static long jobs() throws Exception {
         return database.queryLong("SELECT count(*) FROM jobs");
     }
