@@ -1,6 +1,7 @@
 package dev.dromedary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -315,6 +316,22 @@ class ApiHardeningIT {
         assertThat(details.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(details.body()).get("checks")).isNotEmpty();
         assertThat(get(dromedary.managementUrl() + "/observe/metrics", null).statusCode()).as("metrics stay open").isEqualTo(200);
+    }
+
+    @Test
+    void theManagementPortListensOnTheLoopbackOnlyByDefault() throws Exception {
+        int port = URI.create(dromedary.managementUrl()).getPort();
+        try (java.net.Socket loopback = new java.net.Socket("127.0.0.1", port)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+        java.util.Optional<java.net.InetAddress> outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().flatMap(face -> java.util.Collections.list(face.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress()).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside.isPresent(), "this machine has no address but the loopback");
+        try (java.net.Socket socket = new java.net.Socket()) {
+            assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress(outside.get(), port), 2000))
+                    .as("health and metrics on %s", outside.get()).isInstanceOf(java.net.ConnectException.class);
+        }
     }
 
     @Test

@@ -80,5 +80,7 @@ class DockerComposeTest {
             }
         }
         assertThat(dromedaries).as("api, first-time-runner and retry-runner").isEqualTo(3);
+        assertThat(compose.at("/x-dromedary/environment/MANAGEMENT_BIND").asText())
+                .as("the containers' health and metrics reach the published port and the healthcheck").isEqualTo("0.0.0.0");
     }
 }
