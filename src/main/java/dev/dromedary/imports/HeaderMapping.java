@@ -92,8 +92,9 @@ final class HeaderMapping {
             throw new ImportRejected("the header row is empty");
         }
         if (mapping.columns.stream().allMatch(Objects::isNull)) {
-            throw new ImportRejected("no column of the header (" + FileText.quote(String.join(", ", header)) + ") is a column of "
-                    + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
+            // the cells' text stays out: an object that is no table (a settings file, say) must not be read through a reason
+            throw new ImportRejected("no cell of the header row (" + header.size() + (header.size() == 1 ? " cell" : " cells")
+                    + ") names a column of " + dataset.name() + "; its columns are " + dataset.columns().stream().map(Column::name).toList());
         }
         if (!dataset.keyDerived() && !mapping.columns.contains(dataset.keyColumn())) {
             throw new ImportRejected("the header has no '" + dataset.key() + "' column, which identifies each "

@@ -233,7 +233,7 @@ class CsvImportIT {
 
         assertFailure("imports/missing.csv", "contact", "there is no object s3://dromedary/imports/missing.csv");
         assertFailure("imports/empty.csv", "contact", "the file is empty: it has no header row");
-        assertFailure("imports/strange.csv", "contact", "no column of the header (colour, shape) is a column of contact");
+        assertFailure("imports/strange.csv", "contact", "no cell of the header row (2 cells) names a column of contact");
         assertFailure("imports/no-key.csv", "contact", "the header has no 'uuid' column, which identifies each contact row");
         assertFailure("imports/no-key.csv", "planet", "job_data.service: 'planet' is not a dataset; the datasets are company, contact");
     }
