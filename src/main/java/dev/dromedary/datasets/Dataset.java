@@ -18,10 +18,14 @@ public record Dataset(String name, String table, String index, String key, boole
                       List<Column> columns, List<String> facets, Map<String, String> aliases,
                       Map<String, List<String>> headerAliases, RowRules rules) {
 
-    /** A name as a file's headers are matched to columns: its letters and digits only, in lower case. */
+    /**
+     * A name as a file's headers are matched to columns: in lower case, without spaces, '_', '-' and '.'. Every other
+     * character stays, so that a cell such as {@code city"} or {@code =city} names no column (the cell is unknown).
+     */
     public static String headerKey(String name) {
         StringBuilder kept = new StringBuilder(name.length());
-        name.toLowerCase(java.util.Locale.ROOT).codePoints().filter(Character::isLetterOrDigit).forEach(kept::appendCodePoint);
+        name.toLowerCase(java.util.Locale.ROOT).codePoints().filter(c -> c != ' ' && c != '\u00a0' && c != '_' && c != '-' && c != '.')
+                .forEach(kept::appendCodePoint);
         return kept.toString();
     }
 
