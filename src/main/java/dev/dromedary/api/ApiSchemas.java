@@ -140,6 +140,10 @@ public final class ApiSchemas {
             @Schema(description = "A mirror deletes only rows this VQL where matches") VqlWhere mirrorScope,
             @Schema(description = "The most rows a mirror deletes: a count, or a share of its scope such as \"10%\" "
                     + "(ERR_MIRROR_DELETE_LIMIT)", defaultValue = "10%") Object mirrorMaxDelete,
+            List<String> nullValues,
+            @Schema(description = "Read and check the rows, write nothing") Boolean dryRun,
+            @Schema(minimum = "0") Long maxErrors,
+            @Schema(minimum = "0", maximum = "1") Double maxErrorRatio,
             String notifyUrl) {
     }
 
@@ -163,6 +167,10 @@ public final class ApiSchemas {
             @Schema(description = "A mirror deletes only rows this VQL where matches") VqlWhere mirrorScope,
             @Schema(description = "The most rows a mirror deletes: a count, or a share of its scope such as \"10%\" "
                     + "(ERR_MIRROR_DELETE_LIMIT)", defaultValue = "10%") Object mirrorMaxDelete,
+            List<String> nullValues,
+            @Schema(description = "Read and check the rows, write nothing") Boolean dryRun,
+            @Schema(minimum = "0") Long maxErrors,
+            @Schema(minimum = "0", maximum = "1") Double maxErrorRatio,
             String notifyUrl) {
     }
 
@@ -188,6 +196,10 @@ public final class ApiSchemas {
             Object mirrorMaxDelete,
             List<Map<String, Object>> transform,
             Map<String, Object> validate,
+            Boolean dryRun,
+            Boolean force,
+            @Schema(minimum = "0") Long maxErrors,
+            @Schema(minimum = "0", maximum = "1") Double maxErrorRatio,
             String notifyUrl) {
     }
 

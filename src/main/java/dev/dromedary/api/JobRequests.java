@@ -188,6 +188,10 @@ public final class JobRequests {
             throw ApiError.badRequest("ERR_INVALID_JOB_DATA: job_data" + nul + " holds a NUL character (\\u0000), "
                     + "which a job cannot store");
         }
+        String unknown = jobTypes.fields(jobType.asText()).map(fields -> fields.refusal(() -> jobData.fieldNames())).orElse(null);
+        if (unknown != null) {
+            throw ApiError.badRequest(unknown);
+        }
         try {
             switch (jobType.asText()) {
                 case "insert_csv_file" -> {

@@ -36,4 +36,10 @@ public final class JobTypes {
     public boolean exists(String jobType) {
         return names().contains(jobType);
     }
+
+    /** The job_data fields the route file of {@code jobType} declares; empty when it declares none (any field is taken). */
+    public java.util.Optional<JobDataFields> fields(String jobType) {
+        return context.getRegistry().findByType(JobDataFields.class).stream()
+                .filter(declared -> jobType.equals(declared.getJobType())).findFirst();
+    }
 }

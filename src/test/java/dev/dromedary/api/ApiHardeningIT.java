@@ -346,6 +346,29 @@ class ApiHardeningIT {
     }
 
     @Test
+    void aJobDataFieldItsJobTypeDoesNotReadIsRefusedNamingTheNearestAndWritesNothing() throws Exception {
+        JobsApi api = dromedary.api();
+        long before = jobs();
+        JobsApi.Response typo = api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"a.csv\", "
+                + "\"servise\": \"company\"}}");
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.error()).startsWith("ERR_UNKNOWN_FIELD: job_data.servise is not a field of insert_csv_file; did you mean service?");
+        assertThat(api.create("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"a.csv\", "
+                + "\"validation\": {\"email\": {\"required\": true}}}}").error()).contains("did you mean validate?");
+        assertThat(api.create("{\"job_type\": \"export_csv_file\", \"job_data\": {\"service\": \"contact\", "
+                + "\"select_columns\": [\"email\"], \"vql\": {}}}").error()).startsWith("ERR_UNKNOWN_FIELD: job_data.select_columns");
+        assertThat(api.create("{\"job_type\": \"dataset_statistics\", \"job_data\": {\"servce\": \"contact\"}}").error())
+                .contains("did you mean service?");
+        JobsApi.Response batch = api.post("/common/jobs/batch", "{\"jobs\": [{\"job_type\": \"noop\", \"job_data\": {}}, "
+                + "{\"job_type\": \"ingest_http_api\", \"job_data\": {\"url\": \"http://x/\", \"rate_limt\": 5}}]}");
+        assertThat(batch.status()).isEqualTo(400);
+        assertThat(batch.error()).startsWith("ERR_UNKNOWN_FIELD: jobs[1]: job_data.rate_limt").contains("did you mean rate_limit?");
+        assertThat(jobs()).as("nothing written").isEqualTo(before);
+        assertThat(api.create("{\"job_type\": \"noop\", \"job_data\": {\"note\": \"a no-op takes any field\"}}").status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void everyAnswerForbidsSniffingItsContentType() throws Exception {
         String uuid = dromedary.api().createJob("noop", "{}");
         for (String url : List.of(dromedary.baseUrl() + "/common/jobs/" + uuid, dromedary.baseUrl() + "/common/openapi.json",

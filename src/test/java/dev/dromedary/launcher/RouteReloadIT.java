@@ -49,6 +49,13 @@ class RouteReloadIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> message(api, "noop").equals("Nothing to do, as edited"));
 
             Files.writeString(routes.resolve("job-hello.camel.yaml"), """
+                    - beans:
+                        - name: hello-job-data
+                          type: dev.dromedary.jobs.JobDataFields
+                          properties:
+                            jobType: hello
+                            fields: "name"
+
                     - route:
                         id: job-hello
                         from:
@@ -82,6 +89,9 @@ class RouteReloadIT {
             assertThat(message(api, "noop")).isEqualTo("Nothing to do, as edited");
             assertThat(message(api, "hello", "{\"name\": \"Grace\"}")).isEqualTo("Hello, Grace");
             assertThat(api.create("{\"job_type\": \"broken\", \"job_data\": {}}").status()).isEqualTo(400);
+            assertThat(api.create("{\"job_type\": \"hello\", \"job_data\": {\"nmae\": \"Ada\"}}").error())
+                    .as("the fields the added file declares").startsWith("ERR_UNKNOWN_FIELD: job_data.nmae is not a field of hello; "
+                            + "did you mean name?");
         } finally {
             root.detachAppender(log);
         }
