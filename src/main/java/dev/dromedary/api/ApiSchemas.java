@@ -65,6 +65,8 @@ public final class ApiSchemas {
             @Schema(allowableValues = {"auto", "utf-8", "windows-1252", "iso-8859-1", "utf-16le", "utf-16be"}) String encoding,
             List<String> nullValues,
             @Schema(minimum = "0") Integer skipRows,
+            @Schema(minimum = "1", description = "The row the header stands on (a sheet's row as Excel numbers it, a file's "
+                    + "line), instead of skip_rows") Integer headerRow,
             Boolean header,
             List<String> columns,
             @Schema(description = "Header to column") Map<String, String> columnMap,

@@ -29,14 +29,18 @@ public final class FileSources {
     public static Opened start(InputStream object, String key, boolean gzipEncoded, ReadOptions options, RecordLimits limits) {
         BufferedInputStream peeked = new BufferedInputStream(object, Dialect.SNIFFED_BYTES);
         boolean gzip = gzipEncoded || FileFormat.gzipped(key) || startsWithGzipMagic(peeked);
-        InputStream in = gzip ? gunzip(peeked) : peeked;
+        BufferedInputStream in = gzip ? new BufferedInputStream(gunzip(peeked), Dialect.SNIFFED_BYTES) : peeked;
+        String other = OtherSpreadsheets.refusal(key, peek(in, Dialect.SNIFFED_BYTES));
+        if (other != null) {
+            throw new UnreadableFile(other);
+        }
         FileFormat format = FileFormat.of(options.format(), key);
         if (format == FileFormat.XLSX) {
-            XlsxReader sheet = XlsxReader.open(in, options.sheet(), options.skipRows(), options.columns(), null, 0, limits);
+            XlsxReader sheet = XlsxReader.open(in, options.sheet(), options.skipRows(), options.headerRow(), options.columns(), null, 0,
+                    limits);
             return new Opened(sheet, new Dialect(format.formatName(), gzip, null, null, null, null, sheet.sheetName()));
         }
-        BufferedInputStream text = in instanceof BufferedInputStream buffered ? buffered
-                : new BufferedInputStream(in, Dialect.SNIFFED_BYTES);
+        BufferedInputStream text = in;
         byte[] head = peek(text, Dialect.SNIFFED_BYTES);
         Dialect dialect = format == FileFormat.JSONL
                 ? new Dialect(format.formatName(), gzip, options.encoding().equals(Encodings.AUTO)
@@ -63,7 +67,7 @@ public final class FileSources {
         }
         InputStream in = dialect.gzip() ? gunzip(new BufferedInputStream(object, 64 * 1024)) : object;
         if (dialect.fileFormat() == FileFormat.XLSX) {
-            return XlsxReader.open(in, dialect.sheet(), 0, null, header, position, limits).numberedFrom(firstNumber);
+            return XlsxReader.open(in, dialect.sheet(), 0, null, null, header, position, limits).numberedFrom(firstNumber);
         }
         InputStream utf8 = Encodings.transcodedToUtf8(dialect.encoding()) ? Encodings.asUtf8(in, dialect.encoding()) : in;
         try {

@@ -8,11 +8,11 @@ import java.util.Set;
 
 /**
  * How a job asks for its file to be read ({@code job_data}): the format, the CSV dialect (each part
- * {@code auto} or given), the cells that mean no value, the lines above the header, or the columns of a file
- * without one, and the sheet of a workbook. Checked when the job is created and again when it runs.
+ * {@code auto} or given), the cells that mean no value, the lines above the header (or the row it stands on), or the
+ * columns of a file without one, and the sheet of a workbook. Checked when the job is created and again when it runs.
  */
 public record ReadOptions(String format, Character delimiter, char quote, Character escape, String encoding,
-                          Set<String> nullValues, int skipRows, List<String> columns, Object sheet,
+                          Set<String> nullValues, int skipRows, Integer headerRow, List<String> columns, Object sheet,
                           Map<String, String> columnMap) {
 
     static final List<Character> DELIMITERS = List.of(',', ';', '\t', '|');
@@ -40,6 +40,15 @@ public record ReadOptions(String format, Character delimiter, char quote, Charac
         String encoding = Encodings.named(text(data, "encoding"));
         Set<String> nullValues = Set.copyOf(strings(data, "null_values", 100));
         int skipRows = whole(data, "skip_rows", 0, MAX_SKIP_ROWS);
+        Integer headerRow = data.get("header_row") == null ? null : whole(data, "header_row", 1, MAX_SKIP_ROWS + 1);
+        if (headerRow != null && data.get("skip_rows") != null) {
+            throw new IllegalArgumentException("job_data.header_row (the row the header stands on) and job_data.skip_rows (the "
+                    + "lines above it) say the same thing: give one");
+        }
+        if (headerRow != null) {
+            // a delimited file's rows are its lines: the header on row 3 has two lines above it
+            skipRows = headerRow - 1;
+        }
         Object header = data.get("header");
         if (header != null && !(header instanceof Boolean)) {
             throw new IllegalArgumentException("job_data.header is true (the first row names the columns) or false");
@@ -69,7 +78,8 @@ public record ReadOptions(String format, Character delimiter, char quote, Charac
                 columnMap.put(from.toString(), column);
             });
         }
-        return new ReadOptions(format, delimiter, quote, escape, encoding, nullValues, skipRows, columns, sheet, Map.copyOf(columnMap));
+        return new ReadOptions(format, delimiter, quote, escape, encoding, nullValues, skipRows, headerRow, columns, sheet,
+                Map.copyOf(columnMap));
     }
 
     private static String text(Map<?, ?> data, String field) {

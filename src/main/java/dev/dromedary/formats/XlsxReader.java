@@ -31,27 +31,27 @@ final class XlsxReader extends ReadAhead {
 
     private final Workbook workbook;
     private final Sheet sheet;
-    private final Iterator<Row> rows;
+    private Iterator<Row> rows;
     private final RecordLimits limits;
-    private final long skipBefore;
+    private long skipBefore;
+    private long lastRow;
     private List<String> header;
     private long number;
 
     private XlsxReader(Workbook workbook, Sheet sheet, RecordLimits limits, long skipBefore) {
         this.workbook = workbook;
         this.sheet = sheet;
-        this.rows = sheet.rowIterator();
         this.limits = limits;
         this.skipBefore = skipBefore;
     }
 
     /**
-     * The sheet named or numbered {@code sheet} (the first when null), after {@code skipRows} rows and its
-     * first non-empty row as the header, or with {@code columns}, or, resuming, with the checkpoint's header
+     * The sheet named or numbered {@code sheet} (the first visible one when null), after {@code skipRows} rows (or
+     * from the sheet's row {@code headerRow} on) and its first non-empty row as the header, or with {@code columns}, or, resuming, with the checkpoint's header
      * and after the rows before {@code skipBefore}.
      */
-    static XlsxReader open(InputStream in, Object sheet, int skipRows, List<String> columns, List<String> knownHeader,
-                           long skipBefore, RecordLimits limits) {
+    static XlsxReader open(InputStream in, Object sheet, int skipRows, Integer headerRow, List<String> columns,
+                           List<String> knownHeader, long skipBefore, RecordLimits limits) {
         Workbook workbook;
         try {
             workbook = StreamingReader.builder().rowCacheSize(100).bufferSize(64 * 1024).setUseSstTempFile(true)
@@ -59,7 +59,7 @@ final class XlsxReader extends ReadAhead {
         } catch (OpenException | ReadException e) {
             throw new UnreadableFile("the object is not an .xlsx workbook: " + e.getMessage());
         }
-        Sheet chosen = sheet == null ? sheetAt(workbook, 0)
+        Sheet chosen = sheet == null ? firstVisible(workbook)
                 : sheet instanceof Integer index ? sheetAt(workbook, index) : sheetNamed(workbook, sheet.toString());
         if (chosen == null && sheet instanceof String name && name.matches("\\d{1,4}")) {
             chosen = sheetAt(workbook, Integer.parseInt(name));
@@ -75,8 +75,14 @@ final class XlsxReader extends ReadAhead {
             reader.header = List.copyOf(knownHeader);
             return reader;
         }
-        for (int i = 0; i < skipRows && reader.rows.hasNext(); i++) {
-            reader.rows.next();
+        if (headerRow != null) {
+            // rows are counted as the sheet numbers them: empty rows that no writer stored count too
+            reader.skipBefore = headerRow - 1;
+        } else {
+            int skipped = 0;
+            while (skipped < skipRows && reader.nextRow() != null) {
+                skipped++;
+            }
         }
         if (columns != null) {
             reader.header = List.copyOf(columns);
@@ -88,7 +94,18 @@ final class XlsxReader extends ReadAhead {
         }
         reader.header = reader.next().values().stream().map(value -> value == null ? "" : value).toList();
         reader.number = 0;
+        reader.skipBefore = 0;
         return reader;
+    }
+
+    /** The first sheet a reader of the workbook sees: hidden ones (a notes sheet, say) are passed over. */
+    private static Sheet firstVisible(Workbook workbook) {
+        for (int i = 0; i < workbook.getNumberOfSheets(); i++) {
+            if (!workbook.isSheetHidden(i) && !workbook.isSheetVeryHidden(i)) {
+                return sheetAt(workbook, i);
+            }
+        }
+        return sheetAt(workbook, 0);
     }
 
     private static Sheet sheetAt(Workbook workbook, int index) {
@@ -125,8 +142,8 @@ final class XlsxReader extends ReadAhead {
 
     @Override
     SourceRow read() {
-        while (rows.hasNext()) {
-            Row row = rows.next();
+        Row row;
+        while ((row = nextRow()) != null) {
             if (row.getRowNum() + 1 > skipBefore) {
                 SourceRow read = read(row);
                 if (read != null) {
@@ -137,6 +154,22 @@ final class XlsxReader extends ReadAhead {
         return null;
     }
 
+    /**
+     * The sheet's next row, null after its last; a sheet whose XML breaks off fails the import at once (no retry reads
+     * it better), naming the sheet and the last row read.
+     */
+    private Row nextRow() {
+        try {
+            if (rows == null) {
+                rows = sheet.rowIterator();
+            }
+            return rows.hasNext() ? rows.next() : null;
+        } catch (RuntimeException e) {
+            throw new UnreadableFile("the sheet " + sheet.getSheetName() + " cannot be read past its row " + lastRow + ": "
+                    + e.getClass().getSimpleName() + " " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+        }
+    }
+
     @Override
     public void close() throws IOException {
         workbook.close();
@@ -144,6 +177,7 @@ final class XlsxReader extends ReadAhead {
 
     /** A row's cells as text, or null for a row with no value in it. */
     private SourceRow read(Row row) {
+        lastRow = row.getRowNum() + 1;
         List<String> values = new ArrayList<>();
         boolean empty = true;
         String unreadable = null;
@@ -154,7 +188,16 @@ final class XlsxReader extends ReadAhead {
                         + " (MAX_COLUMNS)";
                 break;
             }
-            String text = text(cell);
+            String text;
+            try {
+                text = text(cell);
+            } catch (RuntimeException e) {
+                // a cell no reading makes sense of is this row's dead letter, named by its column; the rest of the sheet lands
+                unreadable = "the cell " + cell.getAddress() + " of the sheet " + sheet.getSheetName() + " (column "
+                        + (header != null && column < header.size() ? "'" + header.get(column) + "'" : column + 1)
+                        + ") cannot be read: " + e.getClass().getSimpleName() + " " + e.getMessage();
+                break;
+            }
             if (text == null || text.isEmpty()) {
                 continue;
             }
@@ -176,20 +219,57 @@ final class XlsxReader extends ReadAhead {
     }
 
     private static String text(Cell cell) {
-        CellType type = cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
+        boolean formula = cell.getCellType() == CellType.FORMULA;
+        CellType type = formula ? cell.getCachedFormulaResultType() : cell.getCellType();
         return switch (type) {
             case STRING -> cell.getStringCellValue();
-            case NUMERIC -> DateUtil.isCellDateFormatted(cell) ? date(cell.getLocalDateTimeCellValue()) : number(cell.getNumericCellValue());
+            case NUMERIC -> numeric(cell, formula);
             case BOOLEAN -> Boolean.toString(cell.getBooleanCellValue());
-            case ERROR -> FormulaError.forInt(cell.getErrorCellValue()).getString();
+            case ERROR -> error(cell);
             default -> "";
         };
+    }
+
+    /**
+     * A number, date or time; empty for a formula no program computed (openpyxl and other writers store a formula
+     * with an empty value, {@code <v/>}, for Excel to compute when it opens the file).
+     */
+    private static String numeric(Cell cell, boolean formula) {
+        double value;
+        try {
+            value = cell.getNumericCellValue();
+        } catch (NumberFormatException e) {
+            if (formula) {
+                return "";
+            }
+            throw e;
+        }
+        if (!DateUtil.isCellDateFormatted(cell)) {
+            return number(value);
+        }
+        LocalDateTime at = cell.getLocalDateTimeCellValue();
+        return value >= 0 && value < 1 ? time(at) : date(at);
+    }
+
+    private static String error(Cell cell) {
+        try {
+            return FormulaError.forInt(cell.getErrorCellValue()).getString();
+        } catch (RuntimeException notAnErrorCode) {
+            // excel-streaming-reader answers a formula's cached error as text ("ERROR:  #N/A") rather than its code
+            String text = cell.getStringCellValue();
+            return text.startsWith("ERROR:") ? text.substring("ERROR:".length()).strip() : text;
+        }
     }
 
     /** A date alone when the time is midnight, else the date and time, as Excel holds them (no zone). */
     private static String date(LocalDateTime value) {
         return value.toLocalTime().toSecondOfDay() == 0 && value.getNano() == 0 ? value.toLocalDate().toString()
                 : value.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+    }
+
+    /** A time of day alone (a cell under a time format, less than one day), as 09:30:15. */
+    private static String time(LocalDateTime value) {
+        return value.toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).format(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME);
     }
 
     /** A whole number without {@code .0}, any other as its shortest decimal, never in exponent form. */
