@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the workbooks XlsxWritersTest reads, with the tools people produce them with (pip install openpyxl
+"""Writes the workbooks XlsxWritersTest and ForeignWorkbooksIT read, with the tools people produce them with (pip install openpyxl
 XlsxWriter; openpyxl 3.1.5 and XlsxWriter 3.2.9 made the committed files). Run from this directory:
 
     python3 make-fixtures.py
@@ -115,9 +115,43 @@ def open_xml_sdk_style(source, path):
             rewritten.writestr(item, data)
 
 
+def contacts_2000(csv_path, xlsx_path):
+    """2,000 contacts as a CSV, and the same rows as openpyxl writes them: ForeignWorkbooksIT lands both."""
+    import csv
+    import random
+    random.seed(2026)
+    first = ["Ada", "Zoë", "Grace", "Linus", "Søren", "Amélie", "Hiro", "Chidi", "Ana", "Olu"]
+    countries = ["Norway", "Ireland", "Japan", "Brazil", "France", "Germany", "USA", "India"]
+    header = ["uuid", "first_name", "last_name", "email", "country", "employees_count", "annual_revenue", "created_at"]
+    rows = []
+    for i in range(1, 2001):
+        created = datetime.datetime(2020, 1, 1) + datetime.timedelta(minutes=random.randrange(0, 3 * 365 * 24 * 60))
+        if i % 7 == 0:
+            created = created.replace(hour=0, minute=0)
+        rows.append([f"{i:08d}-0000-4000-8000-{random.randrange(16 ** 12):012x}", random.choice(first), f"Person {i}",
+                     "" if i % 11 == 0 else f"person{i}@example.com", random.choice(countries), random.randrange(0, 100000),
+                     random.randrange(0, 10 ** 9), created])
+    with open(csv_path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row[:7] + [row[7].strftime("%Y-%m-%dT%H:%M:%S")])
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("contacts")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([value if value != "" else None for value in row])
+    workbook.save(xlsx_path)
+
+
 if __name__ == "__main__":
     openpyxl_contacts("openpyxl-contacts.xlsx")
     openpyxl_contacts("openpyxl-1904.xlsx", CALENDAR_MAC_1904)
     openpyxl_hidden_first_sheet_header_on_row_3("openpyxl-sheets.xlsx")
     xlsxwriter_contacts("xlsxwriter-contacts.xlsx")
     open_xml_sdk_style("openpyxl-contacts.xlsx", "open-xml-sdk-style.xlsx")
+    contacts_2000("contacts-2000.csv", "openpyxl-contacts-2000.xlsx")
+    # LibreOffice Calc (7.4) made libreoffice-contacts-2000.xlsx from the CSV, told it is UTF-8 (without the filter it
+    # reads it as Latin-1):
+    #   soffice --headless --infilter="CSV:44,34,76,1" --convert-to xlsx contacts-2000.csv
+    #   mv contacts-2000.xlsx libreoffice-contacts-2000.xlsx
