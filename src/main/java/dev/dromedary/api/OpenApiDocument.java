@@ -17,7 +17,7 @@ public final class OpenApiDocument {
     }
 
     /**
-     * camel-openapi-java's renderer, for routes/jobs-api.camel.yaml to call at /common/openapi.json: at the REST DSL's
+     * camel-openapi-java's renderer, for routes/common-api.camel.yaml to call at /common/openapi.json: at the REST DSL's
      * own api path the document would be served without the route configuration that asks for the key.
      */
     public static RestOpenApiProcessor renderer(CamelContext context) {

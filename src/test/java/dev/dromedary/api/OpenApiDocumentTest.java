@@ -158,6 +158,9 @@ class OpenApiDocumentTest extends RouteTest {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
-        return RouteFiles.load(context, "jobs-api.camel.yaml", "uploads-api.camel.yaml", "watches-api.camel.yaml", "alerts-api.camel.yaml").toArray(RoutesBuilder[]::new);
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes"))) {
+            return RouteFiles.load(context, files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith("-api.camel.yaml")).sorted().toArray(String[]::new)).toArray(RoutesBuilder[]::new);
+        }
     }
 }
