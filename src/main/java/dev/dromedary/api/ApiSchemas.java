@@ -404,7 +404,7 @@ public final class ApiSchemas {
                             @Schema(description = "Where the file lands, under the inbox prefix") String s3Key) {
     }
 
-    @Schema(name = "View", description = "A JSON object whose fields the README describes")
+    @Schema(name = "View", description = "A JSON object whose fields docs/api.md describes")
     public record View(Map<String, Object> data, boolean success) {
     }
 }

@@ -484,7 +484,7 @@ public final class Bench {
     /**
      * The file imported in {@value #PARTITIONS} partitions on this one instance, right after an import of it in one
      * piece: the boundary scan's speed, each partition's rows/s (median), and the time against the one-piece import.
-     * One machine's cores are shared by the partitions: the gain shows only across machines (README, "Several instances").
+     * One machine's cores are shared by the partitions: the gain shows only across machines (docs/scaling.md).
      */
     private Map<String, Object> partitionedImport(Path data) throws Exception {
         double whole = (double) dromedaryImport(data).get("import_seconds");
