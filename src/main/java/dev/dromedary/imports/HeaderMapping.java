@@ -1,5 +1,6 @@
 package dev.dromedary.imports;
 
+import dev.dromedary.app.Nearest;
 import dev.dromedary.datasets.Column;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.processing.InvalidRule;
@@ -318,35 +319,7 @@ final class HeaderMapping {
 
     /** "; did you mean X?" with the name of {@code candidates} nearest to {@code name}, when one is near enough. */
     static String closest(String name, Collection<String> candidates) {
-        String target = Dataset.headerKey(name);
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : candidates) {
-            int distance = distance(target, Dataset.headerKey(candidate));
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, target.length() / 3) ? "; did you mean " + best + "?" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        String nearest = Nearest.of(name, candidates, Dataset::headerKey);
+        return nearest == null ? "" : "; did you mean " + nearest + "?";
     }
 }

@@ -1,5 +1,6 @@
 package dev.dromedary.jobs;
 
+import dev.dromedary.app.Nearest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class JobDataFields {
         }
         for (String name : names) {
             if (!name.equals("notify_url") && !fields.contains(name)) {
-                String nearest = nearest(name);
+                String nearest = Nearest.of(name, fields, field -> field.toLowerCase(Locale.ROOT));
                 String shown = name.length() > 100 ? name.substring(0, 100) + "…" : name;
                 return "ERR_UNKNOWN_FIELD: job_data." + shown + " is not a field of " + jobType
                         + (nearest == null ? "" : "; did you mean " + nearest + "?") + " Its fields are " + String.join(", ", fields)
@@ -47,42 +48,5 @@ public final class JobDataFields {
             }
         }
         return null;
-    }
-
-    /** The field nearest {@code name} by edit distance, when it is near enough to be a slip; null otherwise. */
-    String nearest(String name) {
-        String target = name.toLowerCase(Locale.ROOT);
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String field : fields) {
-            int distance = distance(target, field);
-            if (distance < bestDistance) {
-                best = field;
-                bestDistance = distance;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, target.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        if (a.length() > 200) {
-            return Integer.MAX_VALUE;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -26,7 +26,8 @@ public final class LinearPatterns {
         }
     }
 
-    private static String clip(String text) {
+    /** A user's text cut to 100 characters for a refusal. */
+    static String clip(String text) {
         return text == null ? "" : text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 }

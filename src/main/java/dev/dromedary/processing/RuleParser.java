@@ -390,7 +390,7 @@ final class RuleParser {
     }
 
     private static String clip(String text) {
-        return text == null ? "" : text.length() <= 100 ? text : text.substring(0, 100) + "…";
+        return LinearPatterns.clip(text);
     }
 
     /** A rule's settings object, read strictly: a setting it does not know is refused, not ignored. */

@@ -37,6 +37,7 @@ public final class PageText {
             .mappingProvider(new JacksonMappingProvider(JSON)).options(Option.SUPPRESS_EXCEPTIONS).build();
     private static final Set<String> SKIPPED = Set.of("script", "style", "noscript", "template", "head");
     private static final Set<String> CELLS = Set.of("td", "th");
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("[\\s\\u00a0]+");
 
     private final byte[] body;
     private final String contentType;
@@ -222,7 +223,7 @@ public final class PageText {
     static List<String> plainLines(String text) {
         List<String> lines = new ArrayList<>();
         for (String line : text.split("\\R")) {
-            String collapsed = line.replace('\u00a0', ' ').replaceAll("[\\s\\u00a0]+", " ").strip();
+            String collapsed = SPACES.matcher(line).replaceAll(" ").strip();
             if (!collapsed.isEmpty() && !collapsed.equals("|")) {
                 lines.add(collapsed.startsWith("| ") ? collapsed.substring(2) : collapsed);
             }

@@ -48,6 +48,7 @@ import org.apache.camel.Message;
 public final class UrlWatch {
 
     public static final String RUN = "watchRun";
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\R");
     static final int MAX_REDIRECTS = 5;
     static final int MAX_WAITS = 10;
     /** The longest diff a snapshot keeps; the job's answer holds WATCH_MAX_DIFF_CHARS of it. */
@@ -214,7 +215,7 @@ public final class UrlWatch {
             lines = run.records.stream().map(JsonNode::toString).toList();
         } else {
             run.rows = page.rows(job.rows()).stream().filter(row -> row.stream().anyMatch(value -> !value.isBlank())).toList();
-            lines = run.rows.stream().map(row -> String.join(PageText.CELL_SEPARATOR, row).replaceAll("\\R", " ")).toList();
+            lines = run.rows.stream().map(row -> LINE_BREAKS.matcher(String.join(PageText.CELL_SEPARATOR, row)).replaceAll(" ")).toList();
         }
         Selector selector = job.rows() == null ? job.select() : job.rows().selector();
         if (lines.isEmpty()) {
