@@ -160,6 +160,12 @@ class FileSourcesTest {
         assertThatThrownBy(() -> ReadOptions.of(Map.of("header", false))).hasMessageContaining("job_data.columns must name");
         assertThatThrownBy(() -> ReadOptions.of(Map.of("format", "parquet"))).hasMessage("job_data.format is csv, xlsx or jsonl, not 'parquet'");
         assertThat(ReadOptions.of(Map.of("encoding", "CP1252", "delimiter", "tab")).encoding()).isEqualTo("windows-1252");
+        for (Object headerRow : new Object[] {0, -1, 10_002, "3", 2.5, true}) {
+            assertThatThrownBy(() -> ReadOptions.of(Map.of("header_row", headerRow))).as("%s", headerRow)
+                    .hasMessage("job_data.header_row is a whole number from 1 to 10001");
+        }
+        assertThatThrownBy(() -> ReadOptions.of(Map.of("header_row", 3, "skip_rows", 2))).hasMessageContaining("give one");
+        assertThat(ReadOptions.of(Map.of("header_row", 3)).skipRows()).as("a delimited file's header on line 3").isEqualTo(2);
     }
 
     private static List<SourceRow> start(String key, byte[] bytes, Map<String, Object> options) {

@@ -104,6 +104,16 @@ class WatchUrlIT {
             assertThat(watch.get("content").asText()).startsWith("Country | City | Address\nGermany").contains("Norway");
             assertThat(watch.get("changes").asLong()).isEqualTo(1);
             assertThat(api.send(api.request("/common/watches/nobody")).status()).isEqualTo(404);
+            assertThat(api.send(api.request("/common/watches/" + "w".repeat(101))).body().get("error").asText()).startsWith("ERR_INVALID_WATCH");
+            assertThat(api.send(api.request("/common/watches/a%00b")).status()).isEqualTo(400);
+            for (String query : new String[] {"limit=0", "limit=201", "limit=ten", "limit=99999999999"}) {
+                assertThat(api.send(api.request("/common/watches/embassies/changes?" + query)).body().get("error").asText()).as(query)
+                        .startsWith("ERR_INVALID_LIMIT");
+            }
+            assertThat(api.send(api.request("/common/watches/embassies/changes?before=x")).body().get("error").asText())
+                    .startsWith("ERR_INVALID_ID");
+            assertThat(api.send(api.request("/common/watches/embassies/changes?limit=1&before="
+                    + changes.at("/changes/0/id").asLong())).body().get("changes")).as("the page after the newest").hasSize(1);
             assertThat(api.send(api.request("/common/watches")).body().get("watches")).hasSize(2);
 
             // rows mode: the page's embassies land in the dataset; in mirror mode the one the page drops goes
