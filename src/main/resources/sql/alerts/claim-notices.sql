@@ -8,4 +8,4 @@ FROM (SELECT id FROM alert_notices
       FOR UPDATE SKIP LOCKED) due, alerts a
 WHERE n.id = due.id AND a.id = n.alert_id
 RETURNING n.id, n.notice, n.sequence, n.channel, n.attempts, a.event_id, a.rule, a.condition, a.subject, a.summary,
-          a.details::text AS details, a.state, a.started_at, a.resolved_at, a.repeats
+          a.details::text AS details, a.started_at, a.resolved_at

@@ -62,8 +62,7 @@ public final class AlertOutbox {
                 (row, n) -> new AlertNotice(row.getLong("id"), row.getString("notice"), row.getInt("sequence"),
                         row.getString("channel"), row.getInt("attempts"), row.getString("event_id"), row.getString("rule"),
                         row.getString("condition"), row.getString("subject"), row.getString("summary"), row.getString("details"),
-                        row.getString("state"), instant(row.getTimestamp("started_at")), instant(row.getTimestamp("resolved_at")),
-                        row.getInt("repeats")));
+                        instant(row.getTimestamp("started_at")), instant(row.getTimestamp("resolved_at"))));
     }
 
     /**

@@ -66,8 +66,4 @@ public final class WatchRun {
     boolean changed() {
         return previous != null && hash != null && !hash.equals(previous.hash());
     }
-
-    boolean baseline() {
-        return previous == null;
-    }
 }

@@ -21,8 +21,7 @@ public final class WatchSnapshots {
     private static final String FORGET_OLD = SqlFile.load("sql/watches/forget-old-snapshots.sql");
 
     /** A watch's newest snapshot: its lines, validators and times. */
-    public record Snapshot(long id, Instant takenAt, Instant checkedAt, String hash, String content, String etag,
-                           String lastModified) {
+    public record Snapshot(long id, Instant takenAt, String hash, String content, String etag, String lastModified) {
 
         List<String> lines() {
             return content.isEmpty() ? List.of() : List.of(content.split("\n", -1));
@@ -53,8 +52,7 @@ public final class WatchSnapshots {
 
     Snapshot latest(String watch) {
         List<Snapshot> found = jdbc.query(LATEST, new MapSqlParameterSource("watch", watch), (row, n) -> new Snapshot(
-                row.getLong("id"), row.getTimestamp("taken_at").toInstant(), row.getTimestamp("checked_at").toInstant(),
-                row.getString("content_hash"), row.getString("content"), row.getString("etag"), row.getString("last_modified")));
+                row.getLong("id"), row.getTimestamp("taken_at").toInstant(), row.getString("content_hash"), row.getString("content"), row.getString("etag"), row.getString("last_modified")));
         return found.isEmpty() ? null : found.get(0);
     }
 

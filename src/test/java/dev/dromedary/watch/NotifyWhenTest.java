@@ -13,7 +13,7 @@ class NotifyWhenTest {
 
     private static boolean notify(Map<String, Object> data, List<String> before, List<String> after) {
         WatchJob job = WatchJob.of(data);
-        WatchSnapshots.Snapshot previous = before == null ? null : new WatchSnapshots.Snapshot(1, Instant.EPOCH, Instant.EPOCH,
+        WatchSnapshots.Snapshot previous = before == null ? null : new WatchSnapshots.Snapshot(1, Instant.EPOCH,
                 String.valueOf(String.join("\n", before).hashCode()), String.join("\n", before), null, null);
         WatchRun run = new WatchRun(job, data, UUID.randomUUID(), Map.of(), previous);
         run.lines = after;
