@@ -27,6 +27,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -199,6 +200,7 @@ class AlertsIT {
     }
 
     @Test
+    @ResourceLock(RunningDromedary.SCHEDULER)
     void aScheduleWhoseJobHangsIsMissedAndTooLongUntilItCompletes() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         Path dir = Files.createDirectories(Path.of("target", "alerts-it", database.name()));

@@ -22,11 +22,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /** Schedules on several instances: each fire time makes one job, fired by one instance. */
 @ExtendWith(RealServices.class)
+@ResourceLock(RunningDromedary.SCHEDULER)
 class ClusteredSchedulesIT {
 
     private static final Pattern FIRED = Pattern.compile("Schedule every-2s (?:made job \\S+ \\(noop\\) for (\\S+)"

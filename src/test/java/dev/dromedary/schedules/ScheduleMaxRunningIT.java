@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and shown by status and counted in metrics; once the job ends, the next fire time makes the next job.
  */
 @ExtendWith(RealServices.class)
+@ResourceLock(RunningDromedary.SCHEDULER)
 class ScheduleMaxRunningIT {
 
     @Test

@@ -45,6 +45,13 @@ public final class RunningDromedary implements AutoCloseable {
     }
 
     /** Where /observe/health and /observe/metrics answer. */
+    /**
+     * The resource a test holds while a Dromedary in this JVM runs schedules: Quartz keeps one scheduler per name in a
+     * JVM, and every instance's is named dromedary (the name that joins instances into one cluster in the database),
+     * so two in one JVM would fire each other's jobs. In production a JVM runs one instance.
+     */
+    public static final String SCHEDULER = "the Quartz scheduler named dromedary";
+
     public String managementUrl() {
         return "http://localhost:" + application.context().resolvePropertyPlaceholders("{{MANAGEMENT_PORT}}");
     }
