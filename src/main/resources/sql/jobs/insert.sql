@@ -2,12 +2,12 @@
 -- waiting_on counts the dependencies not completed yet, each locked FOR SHARE until this job commits: one that
 -- completes meanwhile waits, and then counts this job down (settle_dependents) as it does the others.
 INSERT INTO jobs (job_type, data, retry_count, retry_interval, idempotency_key, priority, queue, timeout_seconds,
-                  depends_on, waiting_on, batch_uuid)
+                  depends_on, waiting_on, batch_uuid, spread)
 VALUES (:jobType, CAST(:data AS jsonb), :retryCount, :retryInterval, :idempotencyKey, :priority, :queue,
         :timeoutSeconds, CAST(:dependsOn AS uuid[]),
         (SELECT count(*) FROM (SELECT 1 FROM jobs
                                WHERE uuid = ANY (CAST(:dependsOn AS uuid[])) AND status <> 'completed'
                                FOR SHARE) AS pending),
-        CAST(:batchUuid AS uuid))
+        CAST(:batchUuid AS uuid), :spread)
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING *

@@ -151,7 +151,7 @@ public final class PartitionedImport {
             items.add(new JobStore.BatchItem(null, new NewJob("insert_csv_file", partData, parentJob.retryCount(),
                     parentJob.retryInterval(), null, new JobControls(priority, parentJob.queue(), null, List.of()))));
         }
-        List<Job> partitions = jobs.createBatch(parent, items).jobs();
+        List<Job> partitions = jobs.createPartitions(parent, items).jobs();
         run.partitioned = new Plan(partitions, run.bytesTotal - start.dataStart(), scanNanos);
         LOG.info("Job {} cut s3://{}/{} into {} partitions ({} MB scanned in {} ms)", run.jobUuid, run.bucket, run.key,
                 partitions.size(), (run.bytesTotal - start.dataStart()) / 1_000_000, scanNanos / 1_000_000);

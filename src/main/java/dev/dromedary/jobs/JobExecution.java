@@ -139,7 +139,7 @@ public final class JobExecution {
         Optional<Job> running = store.start(claimed);
         exchange.getMessage().setHeader(STARTED, running.isPresent());
         if (running.isEmpty()) {
-            LOG.info("Job {} is no longer {} for this instance (cancelled or taken back); not running it",
+            LOG.info("Job {} is no longer {} for this instance (cancelled, taken back, or a partition its import ran); not running it",
                     claimed.uuid(), claimed.status());
             return;
         }

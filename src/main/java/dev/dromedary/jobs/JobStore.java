@@ -53,6 +53,7 @@ public final class JobStore {
     private static final String FIND_BY_IDEMPOTENCY_KEY = SqlFile.load("sql/jobs/find-by-idempotency-key.sql");
     private static final String LIST = SqlFile.load("sql/jobs/list.sql");
     private static final String CLAIM_OPEN = SqlFile.load("sql/jobs/claim-open.sql");
+    private static final String CLAIM_SPREAD = SqlFile.load("sql/jobs/claim-spread.sql");
     private static final String CLAIM_DUE_RETRIES = SqlFile.load("sql/jobs/claim-due-retries.sql");
     private static final String START = SqlFile.load("sql/jobs/start.sql");
     private static final String COMPLETE_ALL = SqlFile.load("sql/jobs/complete-all.sql");
@@ -98,10 +99,16 @@ public final class JobStore {
     }
 
     private volatile double sampleSeconds = 1;
+    private volatile int leaseSeconds = 60;
 
     /** The timeout_seconds of a job created without one, by job type (null: none). */
     public void defaultTimeouts(Function<String, Integer> byJobType) {
         this.defaultTimeouts = byJobType;
+    }
+
+    /** How long an instance counts as alive after its last heartbeat, when partitions are shared among those alive. */
+    public void instanceLease(Duration lease) {
+        this.leaseSeconds = (int) lease.toSeconds();
     }
 
     /** Tells {@code listener} how long each claim statement took, by runner (first_time or retry). */
@@ -118,7 +125,7 @@ public final class JobStore {
      * {@link InvalidDependency} when it depends on a job or batch that does not exist or can no longer complete.
      */
     public Created create(NewJob job) {
-        return transactions.execute(status -> insert(job, resolveDependencies(job.controls().dependsOn(), Map.of()), null));
+        return transactions.execute(status -> insert(job, resolveDependencies(job.controls().dependsOn(), Map.of()), null, false));
     }
 
     /**
@@ -126,11 +133,18 @@ public final class JobStore {
      * another of the batch by its ref. Refs that form a cycle or name nothing are an {@link InvalidDependency}.
      */
     public Batch createBatch(List<BatchItem> items) {
-        return createBatch(UUID.randomUUID(), items);
+        return createBatch(UUID.randomUUID(), items, false);
     }
 
-    /** A batch under a uuid of the caller's: the partitions of an import are the batch of the parent job's uuid. */
-    public Batch createBatch(UUID batch, List<BatchItem> items) {
+    /**
+     * The partitions of an import: a batch under the parent job's uuid, claimed in fair shares by the instances that
+     * run their queue (claim-spread.sql).
+     */
+    public Batch createPartitions(UUID parent, List<BatchItem> items) {
+        return createBatch(parent, items, true);
+    }
+
+    private Batch createBatch(UUID batch, List<BatchItem> items, boolean spread) {
         if (items.isEmpty() || items.size() > MAX_BATCH_JOBS) {
             throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_JOBS + " jobs");
         }
@@ -139,7 +153,7 @@ public final class JobStore {
             Map<String, UUID> byRef = new HashMap<>();
             Map<BatchItem, Job> created = new IdentityHashMap<>();
             for (BatchItem item : ordered) {
-                Job job = insert(item.job(), resolveDependencies(item.job().controls().dependsOn(), byRef), batch).job();
+                Job job = insert(item.job(), resolveDependencies(item.job().controls().dependsOn(), byRef), batch, spread).job();
                 if (item.ref() != null) {
                     byRef.put(item.ref(), job.uuid());
                 }
@@ -181,7 +195,10 @@ public final class JobStore {
         return jdbc.query(OF_BATCH, new MapSqlParameterSource("batch", batch), rows);
     }
 
-    /** Claims one open job of the batch for this instance, to run it here at once; empty when none is open. */
+    /**
+     * One partition of the import for its own thread to run here at once (claim-open-of-batch.sql): one claimed here
+     * and not started, else an open one within this instance's share; empty when there is none.
+     */
     public Optional<Job> claimOpenOf(UUID batch) {
         JobTransitions.require(OPEN, IN_QUEUE);
         if (!claiming) {
@@ -191,6 +208,7 @@ public final class JobStore {
                 .addValue("from", OPEN.wireName())
                 .addValue("to", IN_QUEUE.wireName())
                 .addValue("owner", owner)
+                .addValue("leaseSeconds", leaseSeconds)
                 .addValue("batch", batch), rows).stream().findFirst();
         claimed.ifPresent(job -> queuedHere.add(job.uuid()));
         return claimed;
@@ -217,7 +235,7 @@ public final class JobStore {
         }
     }
 
-    private Created insert(NewJob job, List<UUID> dependsOn, UUID batch) {
+    private Created insert(NewJob job, List<UUID> dependsOn, UUID batch, boolean spread) {
         Integer timeout = job.controls().timeoutSeconds() != null ? job.controls().timeoutSeconds()
                 : defaultTimeouts.apply(job.jobType());
         MapSqlParameterSource parameters = new MapSqlParameterSource()
@@ -230,7 +248,8 @@ public final class JobStore {
                 .addValue("queue", job.controls().queue())
                 .addValue("timeoutSeconds", timeout)
                 .addValue("dependsOn", uuidArray(dependsOn))
-                .addValue("batchUuid", batch == null ? null : batch.toString());
+                .addValue("batchUuid", batch == null ? null : batch.toString())
+                .addValue("spread", spread);
         List<Job> inserted = jdbc.query(INSERT, parameters, rows);
         if (!inserted.isEmpty()) {
             return new Created(inserted.get(0), true);
@@ -334,10 +353,18 @@ public final class JobStore {
 
     /**
      * Takes claimable open jobs of {@code queue}, highest priority and then oldest first, and marks them
-     * in_queue for this instance: as many as bring the jobs of the queue it holds in_queue up to {@code queueSize}.
+     * in_queue for this instance: first the partitions of imports up to its share of each, then other jobs, as many
+     * as bring the jobs of the queue it holds in_queue up to {@code queueSize}.
      */
     public List<Job> claimOpen(String queue, int queueSize) {
-        return claim(CLAIM_OPEN, OPEN, IN_QUEUE, queueSize, queue);
+        List<Job> claimed = new ArrayList<>();
+        List<Job> partitions;
+        do {
+            partitions = claim(CLAIM_SPREAD, OPEN, IN_QUEUE, queueSize, queue);
+            claimed.addAll(partitions);
+        } while (!partitions.isEmpty() && claimed.size() < queueSize);
+        claimed.addAll(claim(CLAIM_OPEN, OPEN, IN_QUEUE, queueSize, queue));
+        return claimed.stream().sorted(CLAIM_ORDER).toList();
     }
 
     /**
@@ -573,7 +600,8 @@ public final class JobStore {
                 .addValue("to", to.wireName())
                 .addValue("owner", owner)
                 .addValue("queue", queue)
-                .addValue("queueSize", queueSize), rows);
+                .addValue("queueSize", queueSize)
+                .addValue("leaseSeconds", leaseSeconds), rows);
         claimTimes.accept(from == OPEN ? "first_time" : "retry", Duration.ofNanos(System.nanoTime() - start));
         claimed.forEach(job -> queuedHere.add(job.uuid()));
         return claimed.stream().sorted(CLAIM_ORDER).toList();

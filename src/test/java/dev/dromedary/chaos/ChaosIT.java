@@ -201,6 +201,14 @@ class ChaosIT {
                 work.settle(one::api);
                 work.note(work.database.queryLong("SELECT count(*) FROM jobs WHERE batch_uuid = ?::uuid AND attempts > 1 "
                         + "AND job_response->>'resumed_at_row' IS NOT NULL", parent) + " partition(s) resumed at a checkpoint");
+                // the first runs of the partitions, shared out: none ran more than ⌈6/3⌉ + 1 of them
+                List<String> firstRuns = work.database.queryStrings("SELECT instance || '=' || count(*) FROM job_transitions "
+                        + "WHERE to_status = 'processing' AND attempts = 1 AND job_uuid IN (SELECT uuid FROM jobs WHERE batch_uuid = ?::uuid) "
+                        + "GROUP BY instance ORDER BY instance", parent);
+                work.note("partitions first run per instance: " + String.join(", ", firstRuns));
+                if (firstRuns.stream().anyMatch(entry -> Long.parseLong(entry.substring(entry.lastIndexOf('=') + 1)) > 6 / 3 + 1)) {
+                    work.wrong("an instance ran more than " + (6 / 3 + 1) + " of the 6 partitions: " + firstRuns);
+                }
                 TABLE.add(work.outcome());
             } finally {
                 for (Launched instance : launched) {

@@ -218,6 +218,11 @@ final class ChaosRound {
         notes.add(note);
     }
 
+    /** Something the round did that it should not have: the round is not clean. */
+    void wrong(String what) {
+        notCompleted.add(what);
+    }
+
     private void awaitSettled() throws SQLException {
         try {
             await().atMost(settleWithin).pollInterval(Duration.ofMillis(250))

@@ -120,6 +120,35 @@ class PartitionedImportIT {
     }
 
     @Test
+    void threeInstancesWithTheDefaultSettingsShareTheSixPartitionsOfAnImportThatOneOfThemCut() throws Exception {
+        RealServices.TestDatabase database = RealServices.freshDatabase();
+        try (RunningDromedary first = RunningDromedary.named("spread-a", database).start();
+             RunningDromedary second = RunningDromedary.named("spread-b", database).start();
+             RunningDromedary third = RunningDromedary.named("spread-c", database).start()) {
+            ImportFixture imports = new ImportFixture(first, database);
+            int rows = 24_000;
+            imports.upload("spread/contacts.csv", ImportFixture.sample("contact", rows, 21));
+            String parent = imports.api().createJob("insert_csv_file",
+                    "{\"s3_key\": \"spread/contacts.csv\", \"service\": \"contact\", \"partitions\": 6}");
+            JsonNode job = imports.awaitFinished(parent);
+
+            assertThat(job.get("status").asText()).as("job %s", job).isEqualTo("completed");
+            assertThat(job.get("job_response").get("partitions")).hasSize(6);
+            assertThat(database.queryLong("SELECT count(*) FROM contacts")).isEqualTo(rows);
+            assertThat(imports.searchableDocuments("contacts")).isEqualTo(rows);
+            // who ran each partition, by the transitions its runs recorded
+            List<String> ranBy = database.queryStrings("SELECT instance || ':' || count(DISTINCT job_uuid) FROM job_transitions "
+                    + "WHERE to_status IN ('processing', 'retrying') AND job_uuid IN (SELECT uuid FROM jobs WHERE batch_uuid = ?::uuid) "
+                    + "GROUP BY instance ORDER BY instance", parent);
+            Map<String, Long> partitionsPerInstance = new LinkedHashMap<>();
+            ranBy.forEach(entry -> partitionsPerInstance.put(entry.split(":")[0], Long.parseLong(entry.split(":")[1])));
+            assertThat(partitionsPerInstance).as("partitions run per instance")
+                    .containsOnlyKeys("spread-a", "spread-b", "spread-c")
+                    .allSatisfy((instance, partitions) -> assertThat(partitions).isLessThanOrEqualTo(6 / 3 + 1));
+        }
+    }
+
+    @Test
     void aGzippedFileIsImportedInOnePieceAndSaysWhy() throws Exception {
         RealServices.TestDatabase database = RealServices.freshDatabase();
         try (RunningDromedary dromedary = RunningDromedary.named("partitions-gzip", database).start()) {

@@ -41,6 +41,7 @@ public record JobBeans(ObjectMapper json, JobStore jobStore, JobTypes jobTypes, 
         CamelContext context = wiring.context();
         ObjectMapper json = new ObjectMapper();
         JobStore jobStore = wiring.bind("jobStore", new JobStore(services.dataSource(), json, wiring.instanceId()));
+        jobStore.instanceLease(Duration.ofSeconds(settings.integer("LEASE_SECONDS")));
         JobTypes jobTypes = wiring.bind("jobTypes", new JobTypes(context));
         // the registry that camel-micrometer-prometheus serves at /observe/metrics, with Camel's route metrics
         JobMetrics metrics = wiring.bind("jobMetrics", new JobMetrics(
