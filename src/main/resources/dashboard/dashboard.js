@@ -281,7 +281,9 @@ async function refreshStatus() {
     $('status-strip').textContent = status.running.length + ' running · '
       + status.jobs_by_status.open + ' open, oldest waiting ' + oldest + ' s · '
       + status.troubled.length + ' stuck or overdue · ' + status.dead_letters_waiting + ' dead letters waiting · '
-      + alive + ' of ' + status.instances.length + ' instances alive'
+      + alive + ' of ' + status.instances.length + ' instances alive · '
+      + status.retention.jobs_pruned + ' finished jobs pruned'
+      + (status.retention.last_pruned_at ? ' (last ' + status.retention.last_pruned_at + ')' : '')
       + status.schedule_skips.map((skips) => ' · schedule ' + skips.schedule + ' skipped ' + skips.skips
         + ' fire times (' + skips.last_reason + ')').join('');
   } catch (e) {

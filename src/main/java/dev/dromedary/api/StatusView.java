@@ -24,6 +24,7 @@ public final class StatusView {
     private static final String TROUBLED = SqlFile.load("sql/status/troubled.sql");
     private static final String DEAD_LETTERS_WAITING = SqlFile.load("sql/status/dead-letters-waiting.sql");
     private static final String INSTANCES = SqlFile.load("sql/status/instances.sql");
+    private static final String RETENTION = SqlFile.load("sql/retention/status.sql");
     private static final String JOBS_PER_HOUR = SqlFile.load("sql/status/jobs-per-hour.sql");
     private static final String SCHEDULE_SKIPS = SqlFile.load("sql/status/schedule-skips.sql");
     private static final int LISTED = 50;
@@ -91,6 +92,12 @@ public final class StatusView {
             return skips;
         }));
         status.put("dead_letters_waiting", jdbc.queryForObject(DEAD_LETTERS_WAITING, new MapSqlParameterSource(), Long.class));
+        status.put("retention", jdbc.queryForObject(RETENTION, new MapSqlParameterSource(), (row, n) -> {
+            Map<String, Object> retention = new LinkedHashMap<>();
+            retention.put("jobs_pruned", row.getLong("jobs_pruned"));
+            retention.put("last_pruned_at", timestamp(row.getObject("last_pruned_at", OffsetDateTime.class)));
+            return retention;
+        }));
         status.put("instances", jdbc.query(INSTANCES, lease, (row, n) -> {
             Map<String, Object> instance = new LinkedHashMap<>();
             instance.put("id", row.getString("id"));

@@ -12,6 +12,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.exports.CsvExport;
+import dev.dromedary.observe.ImportStage;
 import dev.dromedary.samples.SampleCsv;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
 import java.io.IOException;
@@ -27,9 +28,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -88,7 +91,7 @@ public final class Bench {
 
     /** What a run measures: the file's size, the import's batch size and workers, the baseline's bulk size and senders. */
     public record Options(long rows, int batchSize, int inFlight, int workers, int bulkSize, int senders, int noopJobs,
-                          boolean configuredServices, Set<String> steps, int repeat) {
+                          int historyJobs, boolean configuredServices, Set<String> steps, int repeat) {
 
         public static final List<String> STEPS = List.of("copy", "bulk", "import", "export", "jobs", "pickup");
         /** Steps run only when asked for: the import of the same rows in each other format, against CSV's. */
@@ -102,6 +105,7 @@ public final class Bench {
             int bulk = 1000;
             int senders = 2;
             int jobs = 10_000;
+            int history = 1_000_000;
             int repeat = 1;
             boolean configured = false;
             Set<String> steps = new LinkedHashSet<>(STEPS);
@@ -116,6 +120,7 @@ public final class Bench {
                     case "--bulk" -> bulk = Integer.parseInt(value);
                     case "--senders" -> senders = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
+                    case "--history" -> history = Integer.parseInt(value);
                     case "--repeat" -> repeat = Integer.parseInt(value);
                     case "--steps" -> steps = steps(value);
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i));
@@ -127,7 +132,10 @@ public final class Bench {
             if (repeat < 1 || repeat > 20) {
                 throw new IllegalArgumentException("--repeat is a number of rounds from 1 to 20, not " + repeat);
             }
-            return new Options(rows, batch, inFlight, workers, bulk, senders, jobs, configured, steps, repeat);
+            if (history < 0 || history > 10_000_000) {
+                throw new IllegalArgumentException("--history is a number of finished jobs from 0 to 10000000, not " + history);
+            }
+            return new Options(rows, batch, inFlight, workers, bulk, senders, jobs, history, configured, steps, repeat);
         }
 
         private static Set<String> steps(String list) {
@@ -580,6 +588,7 @@ public final class Bench {
         System.gc();
         HeapWatch heap = new HeapWatch();
         heap.start();
+        long[] stagesBefore = Arrays.stream(ImportStage.values()).mapToLong(ImportStage::nanos).toArray();
         long start = System.nanoTime();
         JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\", \"force\": true"
                 + moreJobData + "}}");
@@ -587,6 +596,9 @@ public final class Bench {
         heap.stop();
         requireCompleted(job);
         Map<String, Object> results = new LinkedHashMap<>();
+        for (ImportStage stage : ImportStage.values()) {
+            results.put("stage_" + stage.tag() + "_seconds", round((stage.nanos() - stagesBefore[stage.ordinal()]) / 1e9));
+        }
         results.put("upload_seconds", round(upload));
         results.put("import_seconds", seconds);
         results.put("import_rows_per_second", Math.round(options.rows() / seconds));
@@ -655,12 +667,49 @@ public final class Bench {
     }
 
     /**
+     * Makes the jobs table hold --history finished jobs, as a system that has run for months (within its retention)
+     * does: each with the transition of its end, made the day before, so that claims, starts and lists pay for a
+     * table of that size. Loaded once, before the clock; triggers are off while it loads (the trigger would write
+     * the same transitions, a row at a time).
+     */
+    private void loadHistory(Statement statement) throws SQLException {
+        long held;
+        try (var result = statement.executeQuery("SELECT count(*) FROM jobs WHERE job_type = 'bench_history'")) {
+            result.next();
+            held = result.getLong(1);
+        }
+        if (held >= options.historyJobs()) {
+            return;
+        }
+        long started = System.nanoTime();
+        statement.execute("SET session_replication_role = replica");
+        try {
+            statement.execute("INSERT INTO jobs (job_type, data, status, attempts, claimed_by, job_response, created_at, "
+                    + "started_at, completed_at, updated_at) SELECT 'bench_history', '{\"s3_key\": \"history/' || i || '.csv\"}', "
+                    + "CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, 1, 'bench', '{\"messages\": \"done\"}', "
+                    + "now() - interval '1 day' + i * interval '50 ms', now() - interval '1 day' + i * interval '50 ms', "
+                    + "now() - interval '1 day' + i * interval '50 ms' + interval '20 ms', now() - interval '1 day' "
+                    + "FROM generate_series(" + (held + 1) + ", " + options.historyJobs() + ") AS i");
+            statement.execute("INSERT INTO job_transitions (job_uuid, from_status, to_status, instance, attempts, at) "
+                    + "SELECT uuid, 'processing', status, 'bench', 1, completed_at FROM jobs j WHERE job_type = 'bench_history' "
+                    + "AND NOT EXISTS (SELECT FROM job_transitions t WHERE t.job_uuid = j.uuid)");
+        } finally {
+            statement.execute("SET session_replication_role = DEFAULT");
+        }
+        statement.execute("VACUUM ANALYZE jobs");
+        statement.execute("VACUUM ANALYZE job_transitions");
+        out.printf("the jobs table holds %d finished jobs (loaded in %.1f s)%n", options.historyJobs(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
      * No-op jobs put in the table at once, drained by the first-time runner: from their creation to the last one's
      * completion, by the jobs' own timestamps (so that the polling, cheap and slow, neither loads nor rounds it).
      */
     private long jobThroughput() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM jobs WHERE job_type = 'noop'");
+            loadHistory(statement);
             long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
             statement.execute("INSERT INTO jobs (job_type, data) SELECT 'noop', '{}' FROM generate_series(1, " + options.noopJobs() + ")");
             while (true) {
@@ -775,6 +824,7 @@ public final class Bench {
         row(r, "copy_seconds", "PostgreSQL COPY (baseline)");
         row(r, "bulk_seconds", "Elasticsearch _bulk (baseline)");
         row(r, "import_seconds", "Dromedary import");
+        stages(r);
         row(r, "scan_seconds", "search_after scan (baseline)");
         row(r, "export_seconds", "Dromedary export");
         figure(r, "import_ratio", "import / (copy + bulk)");
@@ -795,6 +845,25 @@ public final class Bench {
         figure(r, "unchanged_reimport_ratio", "unchanged / first (target <= 0.33)");
         row(r, "changed_reimport_seconds", "again, 1% of rows changed");
         figure(r, "changed_reimport_ratio", "1% changed / first (target <= 0.5)");
+    }
+
+    /**
+     * Where the import's time went: each stage's seconds, summed over the threads that ran it (so more than the
+     * import's own seconds), and its share of them all.
+     */
+    private void stages(Map<String, Object> r) {
+        if (!r.containsKey("stage_read_seconds")) {
+            return;
+        }
+        double total = 0;
+        for (ImportStage stage : ImportStage.values()) {
+            total += ((Number) r.get("stage_" + stage.tag() + "_seconds")).doubleValue();
+        }
+        for (ImportStage stage : ImportStage.values()) {
+            String field = "stage_" + stage.tag() + "_seconds";
+            double seconds = ((Number) r.get(field)).doubleValue();
+            out.printf("  %-32s %10.2f %11.0f%%%s%n", stage.described(), seconds, total == 0 ? 0 : 100 * seconds / total, range(r, field));
+        }
     }
 
     private void row(Map<String, Object> results, String field, String step) {

@@ -9,6 +9,7 @@ import dev.dromedary.formats.FileSources;
 import dev.dromedary.jobs.AllowedBuckets;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStore;
+import dev.dromedary.observe.ImportStage;
 import dev.dromedary.observe.JobMetrics;
 import dev.dromedary.rows.RecordLimits;
 import dev.dromedary.rows.RowBatch;
@@ -265,7 +266,9 @@ public final class FileImport {
             int number = run.batchesBefore() + exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1;
             exchange.setProperty(ChangeDetection.REWRITE_ALL, run.rewritesAll());
             exchange.setProperty(MirrorImport.MIRROR, run.mirror());
+            long mapping = System.nanoTime();
             RowBatch batch = run.mapping.batch(run.jobUuid, number, source);
+            ImportStage.MAP.since(mapping);
             run.inFlight.enter(batch);
             return batch;
         } catch (InvalidPayloadException | InterruptedException | RuntimeException e) {
@@ -296,6 +299,12 @@ public final class FileImport {
             LOG.debug("Batch {} (rows {}-{}) committed in {} ms: {} rows, {} rejected", batch.number(), batch.firstRow(),
                     batch.lastRow(), took.toMillis(), batch.rows().size(), batch.rejected().size());
         }
+        long checkpointing = System.nanoTime();
+        recordCheckpoint(run, batch);
+        ImportStage.CHECKPOINT.since(checkpointing);
+    }
+
+    private void recordCheckpoint(ImportRun run, RowBatch batch) throws JsonProcessingException {
         if (run.partition != null && !run.dryRun()) {
             // before the batch counts as committed: a checkpoint never passes a batch whose keys are not recorded
             partitionKeys.record(run.partition, run.dataset, batch.rows());
@@ -400,12 +409,18 @@ public final class FileImport {
                 run.stoppedEarly = run.overBudget() == null && batches.hasNext();
                 return false;
             }
-            return batches.hasNext();
+            long started = System.nanoTime();
+            boolean more = batches.hasNext();
+            ImportStage.READ.since(started);
+            return more;
         }
 
         @Override
         public List<SourceRow> next() {
-            return batches.next();
+            long started = System.nanoTime();
+            List<SourceRow> batch = batches.next();
+            ImportStage.READ.since(started);
+            return batch;
         }
 
         @Override

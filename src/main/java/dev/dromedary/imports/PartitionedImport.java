@@ -216,8 +216,9 @@ public final class PartitionedImport {
             }
             Optional<Job> here = jobs.claimOpenOf(parent);
             if (here.isPresent()) {
-                // not on the run's own exchange: the partition is a job of its own, with its own headers and outcome
-                producer.sendBody("direct:run-job", here.get());
+                // not on the run's own exchange: the partition is a job of its own, with its own headers and outcome;
+                // the import's run records no progress meanwhile, and stays alive
+                jobs.whileWaiting(parent, () -> producer.sendBody("direct:run-job", here.get()));
             } else {
                 Thread.sleep(POLL_MILLIS);
             }

@@ -480,6 +480,19 @@ public final class JobStore {
         return runs.hasProgressed(running.uuid(), running.attempts());
     }
 
+    /**
+     * Runs {@code work} in the thread of a run of job {@code uuid}, which waits for it (an import runs one of its
+     * partitions): meanwhile the run stays alive without recording progress of its own.
+     */
+    public void whileWaiting(UUID uuid, Runnable work) {
+        runs.waiting(uuid);
+        try {
+            work.run();
+        } finally {
+            runs.resumed(uuid);
+        }
+    }
+
     /** A run of this job waits on a service that is slow (a busy cluster), not stuck: it stays alive. */
     public void stillWorking(String jobUuid) {
         runs.stillWorking(UUID.fromString(jobUuid));

@@ -32,6 +32,19 @@ final class LiveRuns {
         lastProgress.replaceAll((run, at) -> run.startsWith(prefix) && at != NEVER ? now : at);
     }
 
+    /** The job's runs here wait on work done in their own thread: until {@link #resumed}, they are alive as runs that record no progress. */
+    void waiting(UUID uuid) {
+        String prefix = uuid + "/";
+        lastProgress.replaceAll((run, at) -> run.startsWith(prefix) ? NEVER : at);
+    }
+
+    /** The job's runs here go on after {@link #waiting}: as having progressed now. */
+    void resumed(UUID uuid) {
+        String prefix = uuid + "/";
+        long now = System.nanoTime();
+        lastProgress.replaceAll((run, at) -> run.startsWith(prefix) ? now : at);
+    }
+
     boolean hasProgressed(UUID uuid, int attempt) {
         Long at = lastProgress.get(run(uuid, attempt));
         return at != null && at != NEVER;

@@ -64,11 +64,12 @@ public final class Launcher {
                                  N (100000) rows, writing nothing: what would land, and each row that would
                                  be a dead letter with its rule; exits 3 when a row would not land
               bench [--rows N] [--batch N] [--in-flight N] [--workers N] [--bulk N] [--senders N]
-                    [--jobs N] [--steps copy,bulk,import,export,jobs,pickup,formats,partitions,reimport]
+                    [--jobs N] [--history N] [--steps copy,bulk,import,export,jobs,pickup,formats,partitions,reimport]
                     [--services configured]
                     [--repeat N]
                                  measures an import and an export of N (1000000) generated rows against
-                                 PostgreSQL COPY, Elasticsearch _bulk and a bare scan, N no-op jobs, and
+                                 PostgreSQL COPY, Elasticsearch _bulk and a bare scan, N no-op jobs (in a
+                                 jobs table that holds --history (1000000) finished jobs), and
                                  the pickup latency of 1,000 jobs created at 100/s,
                                  on embedded services under DATA_DIR/bench (or the configured ones, whose
                                  contact table and index it empties); prints a table, writes JSON there;

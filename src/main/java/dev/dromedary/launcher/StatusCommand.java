@@ -87,6 +87,10 @@ final class StatusCommand {
                     skips.path("last_reason").asText()));
         }
         page.append("Dead letters waiting: ").append(status.path("dead_letters_waiting").asLong()).append('\n');
+        JsonNode retention = status.path("retention");
+        page.append("Pruned     ").append(retention.path("jobs_pruned").asLong()).append(" finished jobs past their retention")
+                .append(retention.path("last_pruned_at").isTextual() ? ", last at " + retention.path("last_pruned_at").asText() : "")
+                .append('\n');
         page.append("Instances").append('\n');
         for (JsonNode instance : status.path("instances")) {
             long age = Duration.between(Instant.parse(instance.path("heartbeat_at").asText()), now).toSeconds();

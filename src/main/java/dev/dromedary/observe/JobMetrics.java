@@ -3,6 +3,7 @@ package dev.dromedary.observe;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,6 +69,11 @@ public final class JobMetrics implements JobExecution.Outcomes {
                 .description("Dead letters not reprocessed yet").register(target);
         queues.forEach((runner, depth) -> Gauge.builder("dromedary.queue.depth", depth)
                 .description("Claimed jobs waiting for a worker").tag("runner", runner).register(target));
+        for (ImportStage stage : ImportStage.values()) {
+            FunctionCounter.builder("dromedary.import.stage.seconds", stage, each -> each.nanos() / 1e9)
+                    .description("Time imports spent in each stage, summed over the threads that ran it").tag("stage", stage.tag())
+                    .register(target);
+        }
         return target;
     }
 
@@ -109,6 +115,12 @@ public final class JobMetrics implements JobExecution.Outcomes {
             Counter.builder("dromedary.rows.compared").description("Valid rows by what change detection found, by dataset")
                     .tag("outcome", outcome.getKey()).tag("dataset", dataset).register(registry()).increment(outcome.getValue());
         }
+    }
+
+    /** Finished jobs that retention pruned here, by the status they had. */
+    public void jobsPruned(String status, long jobs) {
+        Counter.builder("dromedary.jobs.pruned").description("Finished jobs deleted past their retention, by the status they had")
+                .tag("status", status).register(registry()).increment(jobs);
     }
 
     /** A schedule's fire time that made no job, as max_running of its jobs were unfinished. */

@@ -3,6 +3,7 @@ package dev.dromedary.sinks;
 import dev.dromedary.datasets.ColumnType;
 import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
+import dev.dromedary.observe.ImportStage;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.RowHash;
 import java.sql.Array;
@@ -56,6 +57,15 @@ public final class ChangeDetection {
     /** The batch without its unchanged rows, counting them, and knowing which keys the table held. */
     public RowBatch skipUnchanged(@Body RowBatch batch, @ExchangeProperty(REWRITE_ALL) Boolean rewriteAll,
                                   @ExchangeProperty(COMPARE_ROWS) Boolean compareRows) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            return compared(batch, rewriteAll, compareRows);
+        } finally {
+            ImportStage.COMPARE.since(started);
+        }
+    }
+
+    private RowBatch compared(RowBatch batch, Boolean rewriteAll, Boolean compareRows) throws SQLException {
         if (batch.rows().isEmpty()) {
             return batch;
         }

@@ -12,10 +12,10 @@ class BenchOptionsTest {
     @Test
     void aMillionRowsOnEmbeddedServicesUnlessToldOtherwise() {
         assertThat(Bench.Options.parse(List.of()))
-                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 4, 1000, 2, 10_000, false, Set.copyOf(Bench.Options.STEPS), 1));
+                .isEqualTo(new Bench.Options(1_000_000, 500, 4, 4, 1000, 2, 10_000, 1_000_000, false, Set.copyOf(Bench.Options.STEPS), 1));
         assertThat(Bench.Options.parse(List.of("--rows", "100000", "--bulk", "500", "--services", "configured",
-                "--in-flight", "2", "--steps", "bulk, import", "--repeat", "3")))
-                .isEqualTo(new Bench.Options(100_000, 500, 2, 4, 500, 2, 10_000, true, Set.of("bulk", "import"), 3));
+                "--in-flight", "2", "--steps", "bulk, import", "--repeat", "3", "--history", "0")))
+                .isEqualTo(new Bench.Options(100_000, 500, 2, 4, 500, 2, 10_000, 0, true, Set.of("bulk", "import"), 3));
     }
 
     @Test

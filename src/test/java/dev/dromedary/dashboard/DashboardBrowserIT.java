@@ -86,7 +86,7 @@ class DashboardBrowserIT {
                 eventually(browser, "the row's queue", page -> page.findElement(By.cssSelector("tr[data-job='" + uuid + "'] td:nth-child(3)"))
                         .getText().equals("default"));
                 new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
-                        page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive"));
+                        page.findElement(By.id("status-strip")).getText().contains("1 of 1 instances alive · 0 finished jobs pruned"));
                 eventually(browser, "the alerts' line", page -> page.findElement(By.id("alerts-rules")).getText()
                         .equals("0 rules · 0 firing"));
 

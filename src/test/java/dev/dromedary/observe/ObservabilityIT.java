@@ -101,6 +101,10 @@ class ObservabilityIT {
             assertThat(value(metrics, "dromedary_jobs_completed_total{job_type=\"insert_csv_file\"}")).isEqualTo(1);
             assertThat(value(metrics, "dromedary_batch_seconds_count{dataset=\"contact\"}")).isEqualTo(60);
             assertThat(value(metrics, "dromedary_claim_seconds_count{runner=\"first_time\"}")).isPositive();
+            // the import's time by stage: each stage that ran counted some (its sums are of the whole JVM: others' imports too)
+            for (String stage : List.of("read", "map", "compare", "elasticsearch", "postgresql", "facets", "checkpoint")) {
+                assertThat(value(metrics, "dromedary_import_stage_seconds_total{stage=\"" + stage + "\"}")).as(stage).isPositive();
+            }
             // the queue is drained and no row failed: the gauges say so, rather than merely being there
             assertThat(metrics).containsPattern("(?m)^dromedary_queue_depth\\{runner=\"first_time\"\\} 0\\.0$")
                     .containsPattern("(?m)^dromedary_dead_letters_waiting(\\{[^}]*\\})? 0\\.0$")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dromedary.app.Settings;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobQueues;
+import dev.dromedary.jobs.JobRetention;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.JobTypes;
 import dev.dromedary.jobs.RetryBackoff;
@@ -71,6 +72,10 @@ public record JobBeans(ObjectMapper json, JobStore jobStore, JobTypes jobTypes, 
                 }
             });
         }
+
+        wiring.bind("jobRetention", new JobRetention(services.dataSource(), settings.integer("JOB_RETENTION_DAYS"),
+                settings.integer("FAILED_JOB_RETENTION_DAYS"), settings.integer("IDEMPOTENCY_KEY_DAYS"),
+                settings.integer("PRUNE_BATCH_SIZE"), jobExecution::isStopping, metrics::jobsPruned));
 
         Map<String, Object> runs = new LinkedHashMap<>();
         runs.put("first_time_runner", settings.bool("FIRST_TIME_RUNNER_ENABLED"));
