@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +17,8 @@ final class LiveRuns {
     /** When a run last recorded progress (System.nanoTime), or {@link #NEVER}. */
     private final Map<String, Long> lastProgress = new ConcurrentHashMap<>();
     private static final long NEVER = Long.MIN_VALUE;
+    /** Jobs whose runs here wait on work done in their own thread (an import running one of its partitions). */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
     void started(Job job) {
         lastProgress.put(run(job.uuid(), job.attempts()), NEVER);
@@ -32,17 +35,15 @@ final class LiveRuns {
         lastProgress.replaceAll((run, at) -> run.startsWith(prefix) && at != NEVER ? now : at);
     }
 
-    /** The job's runs here wait on work done in their own thread: until {@link #resumed}, they are alive as runs that record no progress. */
+    /** The job's runs here wait on work done in their own thread: until {@link #resumed}, they are alive whatever they record. */
     void waiting(UUID uuid) {
-        String prefix = uuid + "/";
-        lastProgress.replaceAll((run, at) -> run.startsWith(prefix) ? NEVER : at);
+        waiting.add(uuid.toString());
     }
 
     /** The job's runs here go on after {@link #waiting}: as having progressed now. */
     void resumed(UUID uuid) {
-        String prefix = uuid + "/";
-        long now = System.nanoTime();
-        lastProgress.replaceAll((run, at) -> run.startsWith(prefix) ? now : at);
+        waiting.remove(uuid.toString());
+        stillWorking(uuid);
     }
 
     boolean hasProgressed(UUID uuid, int attempt) {
@@ -59,7 +60,7 @@ final class LiveRuns {
         long now = System.nanoTime();
         List<String> alive = new ArrayList<>();
         lastProgress.forEach((run, at) -> {
-            if (at == NEVER || now - at < lease.toNanos()) {
+            if (at == NEVER || now - at < lease.toNanos() || waiting.contains(run.substring(0, run.indexOf('/')))) {
                 alive.add(run);
             }
         });
