@@ -39,6 +39,11 @@ public final class JobRetention {
      */
     public JobRetention(DataSource dataSource, int retentionDays, int failedRetentionDays, int idempotencyKeyDays, int batch,
                         BooleanSupplier stopping, BiConsumer<String, Long> pruned) {
+        // a negative retention would put the cut-off in the future, and prune every finished job at once
+        requireWithin("JOB_RETENTION_DAYS", retentionDays, 0, KEPT_DAYS);
+        requireWithin("FAILED_JOB_RETENTION_DAYS", failedRetentionDays, 0, KEPT_DAYS);
+        requireWithin("IDEMPOTENCY_KEY_DAYS", idempotencyKeyDays, 0, KEPT_DAYS);
+        requireWithin("PRUNE_BATCH_SIZE", batch, 1, 10_000);
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.parameters = new MapSqlParameterSource()
@@ -49,6 +54,12 @@ public final class JobRetention {
         this.batch = batch;
         this.stopping = stopping;
         this.pruned = pruned;
+    }
+
+    private static void requireWithin(String setting, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(setting + " is " + value + "; it must be from " + min + " to " + max);
+        }
     }
 
     /** One turn: batches until one comes back short, or the turn's time is up; nothing while another instance prunes. */
