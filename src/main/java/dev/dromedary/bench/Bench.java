@@ -261,7 +261,7 @@ public final class Bench {
                 results.putAll(export());
             }
             if (options.steps().contains("jobs")) {
-                results.put("jobs_per_second", jobThroughput());
+                results.putAll(jobThroughput());
             }
             if (options.steps().contains("pickup")) {
                 results.putAll(pickupLatency());
@@ -717,11 +717,12 @@ public final class Bench {
      * No-op jobs put in the table at once, drained by the first-time runner: from their creation to the last one's
      * completion, by the jobs' own timestamps (so that the polling, cheap and slow, neither loads nor rounds it).
      */
-    private long jobThroughput() throws Exception {
+    private Map<String, Object> jobThroughput() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM jobs WHERE job_type = 'noop'");
             loadHistory(statement);
             long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
+            JobCosts costs = JobCosts.start(dataSource);
             statement.execute("INSERT INTO jobs (job_type, data) SELECT 'noop', '{}' FROM generate_series(1, " + options.noopJobs() + ")");
             while (true) {
                 if (System.nanoTime() > deadline) {
@@ -744,7 +745,10 @@ public final class Bench {
                 }
                 double seconds = result.getDouble(2);
                 out.printf("%d no-op jobs: %.2f s%n", options.noopJobs(), seconds);
-                return Math.round(options.noopJobs() / seconds);
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("jobs_per_second", Math.round(options.noopJobs() / seconds));
+                figures.putAll(costs.per(options.noopJobs()));
+                return figures;
             }
         }
     }
@@ -845,6 +849,17 @@ public final class Bench {
         }
         figure(r, "peak_rss_mb", "peak RSS (MB)");
         figure(r, "jobs_per_second", "no-op jobs per second");
+        figure(r, "jvm_cpu_ms_per_job", "  JVM CPU per job (ms)");
+        figure(r, "postgres_cpu_ms_per_job", "  PostgreSQL CPU per job (ms)");
+        if (r.get("statements") instanceof List<?> statements) {
+            out.printf("  %-60s %8s %10s%n", "PostgreSQL's costliest statements (last round)", "calls/job", "ms/job");
+            for (Object each : statements) {
+                Map<?, ?> statement = (Map<?, ?>) each;
+                String text = String.valueOf(statement.get("statement"));
+                out.printf("  %-60s %8s %10s%n", text.length() > 60 ? text.substring(0, 59) + "…" : text,
+                        statement.get("calls_per_job"), statement.get("ms_per_job"));
+            }
+        }
         figure(r, "pickup_p50_ms", "pickup p50 (ms), 1,000 at 100/s");
         figure(r, "pickup_p99_ms", "pickup p99 (ms)");
         row(r, "partitioned_import_seconds", "Dromedary import, " + PARTITIONS + " partitions");

@@ -49,6 +49,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setPort(port)
                 // the builder turns it off for speed; a job system must not lose committed rows
                 .setServerConfig("synchronous_commit", "on")
+                // which statements take the server's time: ./dromedary bench reads it
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setPGStartupWait(Duration.ofSeconds(90))
                 // the owner closes it, after its own shutdown work that still needs the database
                 .setRegisterShutdownHook(false)
@@ -82,6 +84,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 try (Statement statement = admin.createStatement()) {
                     statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
                 }
+            }
+            try (Connection dromedary = postgres.getDatabase("postgres", DATABASE).getConnection();
+                 Statement statement = dromedary.createStatement()) {
+                statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                statement.execute("GRANT pg_read_all_stats TO " + USER);
+                statement.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint, boolean) TO " + USER);
             }
         } catch (SQLException e) {
             throw new IOException("could not create the dromedary database in the embedded PostgreSQL", e);

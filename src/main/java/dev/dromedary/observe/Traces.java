@@ -23,7 +23,7 @@ public final class Traces {
      * traces of their own (each webhook POST is traced).
      */
     static final String NOT_TRACED = "timer:*,seda:claim-*,seda:jobs-*,seda:retry-*,direct:completed-jobs,"
-            + "direct:job-event,direct:log-job-event";
+            + "direct:job-event";
 
     private Traces() {
     }
