@@ -589,13 +589,14 @@ public final class Bench {
         HeapWatch heap = new HeapWatch();
         heap.start();
         long[] stagesBefore = Arrays.stream(ImportStage.values()).mapToLong(ImportStage::nanos).toArray();
+        JobCosts costs = JobCosts.start(dataSource);
         long start = System.nanoTime();
         JsonNode job = runJob("{\"job_type\": \"insert_csv_file\", \"job_data\": {\"s3_key\": \"" + key + "\", \"force\": true"
                 + moreJobData + "}}");
         double seconds = seconds(start);
         heap.stop();
         requireCompleted(job);
-        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Object> results = new LinkedHashMap<>(costs.per(options.rows() / 1000.0, "import_", "1000_rows"));
         for (ImportStage stage : ImportStage.values()) {
             results.put("stage_" + stage.tag() + "_seconds", round((stage.nanos() - stagesBefore[stage.ordinal()]) / 1e9));
         }
@@ -707,6 +708,9 @@ public final class Bench {
                 statement.execute("SET session_replication_role = DEFAULT");
             }
         }
+        // their events were delivered months ago: the feed starts after them, as it would in such a system
+        statement.execute("UPDATE job_event_cursor SET (last_tx, last_id) = (SELECT max(tx), max(id) FROM job_transitions) "
+                + "WHERE (SELECT max(tx) FROM job_transitions) > last_tx");
         statement.execute("VACUUM ANALYZE jobs");
         statement.execute("VACUUM ANALYZE job_transitions");
         out.printf("the jobs table holds %d finished jobs (loaded in %.1f s)%n", options.historyJobs(),
@@ -747,7 +751,7 @@ public final class Bench {
                 out.printf("%d no-op jobs: %.2f s%n", options.noopJobs(), seconds);
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("jobs_per_second", Math.round(options.noopJobs() / seconds));
-                figures.putAll(costs.per(options.noopJobs()));
+                figures.putAll(costs.per(options.noopJobs(), "", "job"));
                 return figures;
             }
         }
@@ -840,6 +844,9 @@ public final class Bench {
         row(r, "bulk_seconds", "Elasticsearch _bulk (baseline)");
         row(r, "import_seconds", "Dromedary import");
         stages(r);
+        figure(r, "import_jvm_cpu_ms_per_1000_rows", "  JVM CPU per 1,000 rows (ms)");
+        figure(r, "import_postgres_cpu_ms_per_1000_rows", "  PostgreSQL CPU per 1,000 rows (ms)");
+        statements(r.get("import_statements"), "1,000 rows");
         row(r, "scan_seconds", "search_after scan (baseline)");
         row(r, "export_seconds", "Dromedary export");
         figure(r, "import_ratio", "import / (copy + bulk)");
@@ -851,15 +858,7 @@ public final class Bench {
         figure(r, "jobs_per_second", "no-op jobs per second");
         figure(r, "jvm_cpu_ms_per_job", "  JVM CPU per job (ms)");
         figure(r, "postgres_cpu_ms_per_job", "  PostgreSQL CPU per job (ms)");
-        if (r.get("statements") instanceof List<?> statements) {
-            out.printf("  %-60s %8s %10s%n", "PostgreSQL's costliest statements (last round)", "calls/job", "ms/job");
-            for (Object each : statements) {
-                Map<?, ?> statement = (Map<?, ?>) each;
-                String text = String.valueOf(statement.get("statement"));
-                out.printf("  %-60s %8s %10s%n", text.length() > 60 ? text.substring(0, 59) + "…" : text,
-                        statement.get("calls_per_job"), statement.get("ms_per_job"));
-            }
-        }
+        statements(r.get("statements"), "job");
         figure(r, "pickup_p50_ms", "pickup p50 (ms), 1,000 at 100/s");
         figure(r, "pickup_p99_ms", "pickup p99 (ms)");
         row(r, "partitioned_import_seconds", "Dromedary import, " + PARTITIONS + " partitions");
@@ -889,6 +888,19 @@ public final class Bench {
             String field = "stage_" + stage.tag() + "_seconds";
             double seconds = ((Number) r.get(field)).doubleValue();
             out.printf("  %-32s %10.2f %11.0f%%%s%n", stage.described(), seconds, total == 0 ? 0 : 100 * seconds / total, range(r, field));
+        }
+    }
+
+    /** PostgreSQL's costliest statements of the last round, per job or per 1,000 rows. */
+    private void statements(Object statements, String unit) {
+        if (statements instanceof List<?> costliest) {
+            out.printf("  %-54s %14s %14s%n", "PostgreSQL's costliest statements (last round)", "calls/" + unit, "ms/" + unit);
+            for (Object each : costliest) {
+                Map<?, ?> statement = (Map<?, ?>) each;
+                String text = String.valueOf(statement.get("statement"));
+                out.printf("  %-54s %14s %14s%n", text.length() > 54 ? text.substring(0, 53) + "…" : text, statement.get("calls"),
+                        statement.get("ms"));
+            }
         }
     }
 

@@ -50,21 +50,24 @@ final class JobCosts {
         return new JobCosts(dataSource, jvmCpuNanos(), postgresTicks(dataSource), statements);
     }
 
-    /** The CPU milliseconds per job since {@link #start}, and PostgreSQL's costliest statements per job. */
-    Map<String, Object> per(long jobs) throws SQLException {
+    /**
+     * The CPU milliseconds per unit (a job, a thousand rows) since {@link #start}, and PostgreSQL's costliest statements
+     * per unit: {@code <prefix>jvm_cpu_ms_per_<unit>}, {@code <prefix>postgres_cpu_ms_per_<unit>}, {@code <prefix>statements}.
+     */
+    Map<String, Object> per(double units, String prefix, String unit) throws SQLException {
         Map<String, Object> costs = new LinkedHashMap<>();
-        costs.put("jvm_cpu_ms_per_job", round((jvmCpuNanos() - jvmNanos) / 1e6 / jobs));
+        costs.put(prefix + "jvm_cpu_ms_per_" + unit, round((jvmCpuNanos() - jvmNanos) / 1e6 / units));
         OptionalLong now = postgresTicks(dataSource);
         if (postgresTicks.isPresent() && now.isPresent()) {
-            costs.put("postgres_cpu_ms_per_job", round((now.getAsLong() - postgresTicks.getAsLong()) * 1000 / TICKS_PER_SECOND / jobs));
+            costs.put(prefix + "postgres_cpu_ms_per_" + unit, round((now.getAsLong() - postgresTicks.getAsLong()) * 1000 / TICKS_PER_SECOND / units));
         }
         if (statements) {
-            costs.put("statements", costliestStatements(jobs));
+            costs.put(prefix + "statements", costliestStatements(units));
         }
         return costs;
     }
 
-    private List<Map<String, Object>> costliestStatements(long jobs) throws SQLException {
+    private List<Map<String, Object>> costliestStatements(double units) throws SQLException {
         List<Map<String, Object>> costliest = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              var result = statement.executeQuery("SELECT trim(regexp_replace(regexp_replace(query, '--[^\\n]*', '', 'g'), '\\s+', ' ', 'g')), calls, total_exec_time "
@@ -74,8 +77,8 @@ final class JobCosts {
                 Map<String, Object> each = new LinkedHashMap<>();
                 String query = result.getString(1);
                 each.put("statement", query.length() > 70 ? query.substring(0, 70) + "…" : query);
-                each.put("calls_per_job", round((double) result.getLong(2) / jobs));
-                each.put("ms_per_job", round(result.getDouble(3) / jobs));
+                each.put("calls", round(result.getLong(2) / units));
+                each.put("ms", round(result.getDouble(3) / units));
                 costliest.add(each);
             }
         }
