@@ -1,6 +1,7 @@
 package dev.dromedary.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dromedary.jobs.JobCounts;
 import dev.dromedary.jobs.JobStatus;
 import dev.dromedary.jobs.JobStore;
 import dev.dromedary.jobs.SqlFile;
@@ -19,7 +20,6 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  */
 public final class StatusView {
 
-    private static final String JOBS_BY_QUEUE = SqlFile.load("sql/status/jobs-by-queue.sql");
     private static final String OLDEST_WAITING = SqlFile.load("sql/status/oldest-waiting.sql");
     private static final String TROUBLED = SqlFile.load("sql/status/troubled.sql");
     private static final String DEAD_LETTERS_WAITING = SqlFile.load("sql/status/dead-letters-waiting.sql");
@@ -31,29 +31,24 @@ public final class StatusView {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final JobCounts jobCounts;
     private final JobStore jobs;
     private final int leaseSeconds;
 
     public StatusView(DataSource dataSource, JobStore jobs, int leaseSeconds) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.jobCounts = new JobCounts(dataSource);
         this.jobs = jobs;
         this.leaseSeconds = leaseSeconds;
     }
 
     public Map<String, Object> report() {
         Map<String, Object> status = new LinkedHashMap<>();
-        Map<String, Long> byStatus = new LinkedHashMap<>();
-        for (JobStatus state : JobStatus.values()) {
-            byStatus.put(state.wireName(), 0L);
-        }
-        Map<String, Map<String, Long>> byQueue = new LinkedHashMap<>();
-        jdbc.query(JOBS_BY_QUEUE, row -> {
-            byStatus.merge(row.getString("status"), row.getLong("jobs"), Long::sum);
-            byQueue.computeIfAbsent(row.getString("queue"), queue -> new LinkedHashMap<>())
-                    .put(row.getString("status"), row.getLong("jobs"));
-        });
-        status.put("jobs_by_status", byStatus);
-        status.put("jobs_by_queue", byQueue);
+        JobCounts.Counts counts = jobCounts.read();
+        status.put("jobs_by_status", counts.byStatus());
+        // completed and cancelled are estimates in a large table, and then counted per queue no more
+        status.put("jobs_by_status_estimated", counts.estimated());
+        status.put("jobs_by_queue", counts.byQueue());
         status.put("running", jobs.running(LISTED).stream().map(JobResponses::view).toList());
         status.put("oldest_waiting", jdbc.query(OLDEST_WAITING, (row, n) -> {
             Map<String, Object> waiting = new LinkedHashMap<>();

@@ -53,7 +53,8 @@ final class StatusCommand {
         StringBuilder page = new StringBuilder();
         page.append("Dromedary at ").append(api.base()).append(", ").append(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .append('\n');
-        page.append("Jobs       ").append(counts(status.path("jobs_by_status"))).append('\n');
+        page.append("Jobs       ").append(counts(status.path("jobs_by_status")))
+                .append(status.path("jobs_by_status_estimated").asBoolean() ? "  (completed and cancelled estimated)" : "").append('\n');
         for (Iterator<Map.Entry<String, JsonNode>> queues = status.path("jobs_by_queue").fields(); queues.hasNext(); ) {
             Map.Entry<String, JsonNode> queue = queues.next();
             page.append(String.format("  %-9s %s%n", queue.getKey(), counts(queue.getValue())));

@@ -1,5 +1,6 @@
 package dev.dromedary.observe;
 
+import dev.dromedary.jobs.JobCounts;
 import dev.dromedary.jobs.JobExecution;
 import dev.dromedary.jobs.JobStatus;
 import io.micrometer.core.instrument.Counter;
@@ -27,6 +28,7 @@ public final class JobMetrics implements JobExecution.Outcomes {
 
     private final Supplier<MeterRegistry> registries;
     private final JdbcTemplate jdbc;
+    private final JobCounts jobCounts;
     private final Map<String, AtomicLong> jobsByStatus = new ConcurrentHashMap<>();
     private final AtomicLong deadLettersWaiting = new AtomicLong();
     private final Map<String, Supplier<Number>> queues = new ConcurrentHashMap<>();
@@ -39,6 +41,7 @@ public final class JobMetrics implements JobExecution.Outcomes {
     public JobMetrics(Supplier<MeterRegistry> registries, DataSource dataSource) {
         this.registries = registries;
         this.jdbc = new JdbcTemplate(dataSource);
+        this.jobCounts = new JobCounts(dataSource);
         for (JobStatus status : JobStatus.values()) {
             jobsByStatus.put(status.wireName(), new AtomicLong());
         }
@@ -79,10 +82,7 @@ public final class JobMetrics implements JobExecution.Outcomes {
 
     /** Reads the jobs by status and the waiting dead letters from the tables (all instances' work). */
     public void refreshTableCounts() {
-        Map<String, Long> counts = new ConcurrentHashMap<>();
-        jdbc.query("SELECT status, count(*) FROM jobs GROUP BY status", row -> {
-            counts.put(row.getString(1), row.getLong(2));
-        });
+        Map<String, Long> counts = jobCounts.read().byStatus();
         jobsByStatus.forEach((status, count) -> count.set(counts.getOrDefault(status, 0L)));
         registry();
         deadLettersWaiting.set(jdbc.queryForObject("SELECT count(*) FROM dead_letters WHERE reprocessed_at IS NULL", Long.class));
