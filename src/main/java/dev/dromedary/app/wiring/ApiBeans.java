@@ -33,7 +33,7 @@ public record ApiBeans(ApiKeys apiKeys, RequestGuard requestGuard) {
         Settings settings = wiring.settings();
         AllowedUrls notifyUrls = new AllowedUrls("JOB_WEBHOOK_ALLOWED", settings.list("JOB_WEBHOOK_ALLOWED"));
         JobEventFeed jobEvents = wiring.bind("jobEvents", new JobEventFeed(services.dataSource(), notifyUrls,
-                settings.text("JOB_WEBHOOK_SECRET")));
+                settings.text("JOB_WEBHOOK_SECRET"), settings.bool("JOB_EVENT_HOOKS") || !settings.text("JOB_WEBHOOK_URL").isEmpty()));
         wiring.bind("jobRequests", new JobRequests(jobs.jobTypes(), settings.integer("API_MAX_BODY_BYTES"),
                 settings.integer("DEFAULT_RETRY_INTERVAL_SECONDS"), imports.buckets(), jobs.queues(), notifyUrls,
                 imports.sourceChecks(), services.datasets(), exports.aggregation()));
