@@ -15,19 +15,20 @@ import org.junit.jupiter.api.Test;
 class PostgresUpsertSinkTest {
 
     @Test
-    void copyTellsNullFromEmptyAndKeepsQuotesNewlinesAndSeveralKeywords() throws Exception {
+    void copyTellsNullFromEmptyAndEscapesBackslashesTabsAndNewlinesAndSeveralKeywords() {
         List<Column> columns = List.of(new Column("name", ColumnType.TEXT), new Column("title", ColumnType.TEXT),
                 new Column("note", ColumnType.TEXT), new Column("tags", ColumnType.KEYWORDS), new Column("size", ColumnType.LONG));
         Map<String, Object> row = new HashMap<>();
         row.put("name", "");
-        row.put("note", "say \"hi\",\nthen go");
+        row.put("note", "say \"hi\",\nthen\tgo\r\\N");
         row.put("tags", List.of("a,b", "quote \" and \\ slash"));
         row.put("size", 12L);
 
         Dataset dataset = new Dataset("notes", "notes", "notes", "name", false, columns, List.of(), Map.of(), Map.of(), RowRules.NONE);
 
-        assertThat(PostgresUpsertSink.asCsv(dataset, List.of(row)).toString())
-                .isEqualTo("\"\",,\"say \"\"hi\"\",\nthen go\",\"{\"\"a,b\"\",\"\"quote \\\"\" and \\\\ slash\"\"}\",\"12\",\""
-                        + RowHash.of(dataset, row) + "\"\n");
+        // title is null; the array literal's own backslashes are escaped again for COPY
+        assertThat(PostgresUpsertSink.asCopyText(dataset, List.of(row)).toString())
+                .isEqualTo("\t\\N\tsay \"hi\",\\nthen\\tgo\\r\\\\N\t{\"a,b\",\"quote \\\\\" and \\\\\\\\ slash\"}\t12\t"
+                        + RowHash.of(dataset, row) + "\n");
     }
 }
