@@ -114,6 +114,11 @@ class JobEventsIT {
                     .anyMatch(event -> event.get("to_status").asText().equals("completed")));
             assertThat(receiver.events("/jobs/mine")).allSatisfy(event -> assertThat(event.get("job_uuid").asText()).isEqualTo(uuid));
             assertThat(receiver.badSignatures.get()).isZero();
+            // the other job's events had nowhere to go (no JOB_WEBHOOK_URL, no hook): passed by, and still in the feed
+            await().atMost(Duration.ofSeconds(60)).until(() -> database.queryLong("SELECT count(*) FROM jobs WHERE status = 'completed'") == 2
+                    && database.queryLong("SELECT last_id FROM job_event_cursor") == database.queryLong("SELECT max(id) FROM job_transitions"));
+            assertThat(api.send(api.request("/common/jobs/events?after=0&limit=1000").GET()).body().get("data"))
+                    .hasSize((int) database.queryLong("SELECT count(*) FROM job_transitions"));
 
             for (String refused : List.of("http://169.254.169.254/latest/meta-data/", receiver.url("/hooks"),
                     receiver.url("/jobs/").replace("127.0.0.1", "127.0.0.1.nip.io"), receiver.url("/jobs/").replace("http://", "http://user@"))) {
