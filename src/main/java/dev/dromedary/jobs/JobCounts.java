@@ -2,21 +2,20 @@ package dev.dromedary.jobs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * Jobs by queue and by status, for the metrics and the status answer, at a cost that stays bounded as the table
- * grows: exact while the table is small; beyond {@value #EXACT_BELOW} rows, exact for the jobs not done and the
+ * grows: exact while the table is small; beyond 200,000 rows, exact for the jobs not done and the
  * failed ones, and estimated from the table's statistics for completed and cancelled ones, since an exact count
  * reads every row (a full scan, every METRICS_REFRESH_SECONDS on every instance and on every status request).
  */
 public final class JobCounts {
 
-    public static final long EXACT_BELOW = 200_000;
-    private static final Set<String> ESTIMATED = Set.of(JobStatus.COMPLETED.wireName(), JobStatus.CANCELLED.wireName());
+    private static final long EXACT_BELOW = 200_000;
     private static final String TABLE_ROWS = SqlFile.load("sql/status/jobs-table-rows.sql");
     private static final String ALL_BY_QUEUE = SqlFile.load("sql/status/jobs-by-queue.sql");
     private static final String UNFINISHED_BY_QUEUE = SqlFile.load("sql/status/unfinished-jobs-by-queue.sql");
@@ -48,20 +47,16 @@ public final class JobCounts {
             byStatus.put(status.wireName(), 0L);
         }
         Map<String, Map<String, Long>> byQueue = new LinkedHashMap<>();
-        MapSqlParameterSource none = new MapSqlParameterSource();
-        Long rows = jdbc.queryForObject(TABLE_ROWS, none, Long.class);
+        Long rows = jdbc.queryForObject(TABLE_ROWS, new MapSqlParameterSource(), Long.class);
         boolean estimated = rows != null && rows >= exactBelow;
-        jdbc.query(estimated ? UNFINISHED_BY_QUEUE : ALL_BY_QUEUE, none, row -> {
+        jdbc.query(estimated ? UNFINISHED_BY_QUEUE : ALL_BY_QUEUE, new MapSqlParameterSource(), row -> {
             byStatus.merge(row.getString("status"), row.getLong("jobs"), Long::sum);
             byQueue.computeIfAbsent(row.getString("queue"), queue -> new LinkedHashMap<>())
                     .put(row.getString("status"), row.getLong("jobs"));
         });
         if (estimated) {
-            jdbc.query(FINISHED_ESTIMATE, none, row -> {
-                if (ESTIMATED.contains(row.getString("status"))) {
-                    byStatus.put(row.getString("status"), row.getLong("jobs"));
-                }
-            });
+            jdbc.query(FINISHED_ESTIMATE, new MapSqlParameterSource("rows", rows),
+                    (RowCallbackHandler) row -> byStatus.put(row.getString("status"), row.getLong("jobs")));
         }
         return new Counts(byStatus, byQueue, estimated);
     }
