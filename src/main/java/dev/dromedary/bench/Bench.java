@@ -12,6 +12,7 @@ import dev.dromedary.datasets.Dataset;
 import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.datasets.Datasets;
 import dev.dromedary.exports.CsvExport;
+import dev.dromedary.jobs.JobStore;
 import dev.dromedary.observe.ImportStage;
 import dev.dromedary.samples.SampleCsv;
 import dev.dromedary.sinks.ElasticsearchBulkSink;
@@ -32,6 +33,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -718,8 +720,9 @@ public final class Bench {
     }
 
     /**
-     * No-op jobs put in the table at once, drained by the first-time runner: from their creation to the last one's
-     * completion, by the jobs' own timestamps (so that the polling, cheap and slow, neither loads nor rounds it).
+     * No-op jobs created through the batch API, one client, drained by the first-time runner while they are created:
+     * from the first one's creation to the last one's completion, by the jobs' own timestamps (so that the polling,
+     * cheap and slow, neither loads nor rounds it).
      */
     private Map<String, Object> jobThroughput() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -727,7 +730,7 @@ public final class Bench {
             loadHistory(statement);
             long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
             JobCosts costs = JobCosts.start(dataSource);
-            statement.execute("INSERT INTO jobs (job_type, data) SELECT 'noop', '{}' FROM generate_series(1, " + options.noopJobs() + ")");
+            createNoopJobs();
             while (true) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the no-op jobs did not all complete within " + JOB_DEADLINE.toMinutes() + " minutes");
@@ -753,6 +756,20 @@ public final class Bench {
                 figures.put("jobs_per_second", Math.round(options.noopJobs() / seconds));
                 figures.putAll(costs.per(options.noopJobs(), "", "job"));
                 return figures;
+            }
+        }
+    }
+
+    /** --jobs no-op jobs, in batches of at most {@link JobStore#MAX_BATCH_JOBS}, one request after another. */
+    private void createNoopJobs() throws Exception {
+        for (int created = 0; created < options.noopJobs(); created += JobStore.MAX_BATCH_JOBS) {
+            int size = Math.min(JobStore.MAX_BATCH_JOBS, options.noopJobs() - created);
+            String batch = "{\"jobs\":[" + String.join(",", Collections.nCopies(size, "{\"job_type\":\"noop\",\"job_data\":{}}")) + "]}";
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder().timeout(REQUEST_DEADLINE).uri(URI.create(baseUrl + "/common/jobs/batch"))
+                    .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(batch)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 201) {
+                throw new IllegalStateException("a batch of no-op jobs was not created: " + answer.statusCode() + " " + answer.body());
             }
         }
     }
