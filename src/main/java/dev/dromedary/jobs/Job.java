@@ -36,6 +36,14 @@ public record Job(
         int waitingOn,
         UUID batchUuid) {
 
+    /** This job as a start leaves it: what the start statement wrote, everything else as claimed. */
+    public Job started(JobStatus status, int attempts, OffsetDateTime startedAt, OffsetDateTime heartbeatAt,
+                       OffsetDateTime updatedAt) {
+        return new Job(id, uuid, jobType, data, status, jobResponse, retryCount, retryInterval, runAfter, attempts,
+                idempotencyKey, claimedBy, heartbeatAt, progress, checkpoint, startedAt, null, createdAt, updatedAt,
+                priority, queue, timeoutSeconds, dependsOn, waitingOn, batchUuid);
+    }
+
     /** How far a running job has got; {@code bytesTotal} is null until the job knows its input's size. */
     public record Progress(long rowsRead, long rowsWritten, long rowsFailed, long bytesRead, Long bytesTotal) {
     }

@@ -410,7 +410,15 @@ public final class JobStore {
     public Optional<Job> start(Job claimed) {
         queuedHere.remove(claimed.uuid());
         JobStatus running = claimed.status() == RETRY_IN_QUEUED ? JobStatus.RETRYING : JobStatus.PROCESSING;
-        Optional<Job> started = guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource());
+        JobTransitions.require(claimed.status(), running);
+        // the claim read the whole row: the start answers only what it wrote (reading the row again was an eighth of a worker's CPU)
+        Optional<Job> started = jdbc.query(START, new MapSqlParameterSource()
+                .addValue("uuid", claimed.uuid())
+                .addValue("from", claimed.status().wireName())
+                .addValue("to", running.wireName())
+                .addValue("owner", owner), (rs, row) -> claimed.started(running, rs.getInt("attempts"),
+                rs.getObject("started_at", OffsetDateTime.class), rs.getObject("heartbeat_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class))).stream().findFirst();
         started.ifPresent(runs::started);
         return started;
     }
