@@ -1,5 +1,6 @@
 package dev.dromedary.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class JobExecution {
     }
 
     /** Takes a claimed job from the body and marks it running; header {@value #STARTED} says whether it may run. */
-    public void begin(Exchange exchange) throws InvalidPayloadException {
+    public void begin(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
         Job claimed = exchange.getMessage().getMandatoryBody(Job.class);
         if (stopping.get()) {
             // left as claimed: the instance hands its queued jobs back once its routes have stopped
@@ -152,7 +153,7 @@ public final class JobExecution {
         if (job.checkpoint() != null) {
             exchange.getMessage().setHeader(JOB_CHECKPOINT, job.checkpoint());
         }
-        exchange.getMessage().setBody(json.convertValue(job.data(), Map.class));
+        exchange.getMessage().setBody(json.treeToValue(job.data(), Map.class));
         outcomes.started(job.jobType());
         LOG.info("Job {} ({}) started, attempt {}", job.uuid(), job.jobType(), job.attempts());
     }
