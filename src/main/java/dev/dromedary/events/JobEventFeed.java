@@ -61,11 +61,11 @@ public final class JobEventFeed {
      * when every event has somewhere to go (JOB_WEBHOOK_URL is set, or JOB_EVENT_HOOKS says a hook was added).
      */
     public JobEventFeed(DataSource dataSource, AllowedUrls notifyUrls, String secret, boolean everyEvent) {
-        this.everyEvent = everyEvent;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.notifyUrls = notifyUrls;
         this.secret = secret.isEmpty() ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.everyEvent = everyEvent;
     }
 
     /** Up to {@code limit} events after the one with id {@code afterId} (0: from the first); null when no event has that id. */

@@ -410,15 +410,10 @@ public final class JobStore {
     public Optional<Job> start(Job claimed) {
         queuedHere.remove(claimed.uuid());
         JobStatus running = claimed.status() == RETRY_IN_QUEUED ? JobStatus.RETRYING : JobStatus.PROCESSING;
-        JobTransitions.require(claimed.status(), running);
         // the claim read the whole row: the start answers only what it wrote (reading the row again was an eighth of a worker's CPU)
-        Optional<Job> started = jdbc.query(START, new MapSqlParameterSource()
-                .addValue("uuid", claimed.uuid())
-                .addValue("from", claimed.status().wireName())
-                .addValue("to", running.wireName())
-                .addValue("owner", owner), (rs, row) -> claimed.started(running, rs.getInt("attempts"),
-                rs.getObject("started_at", OffsetDateTime.class), rs.getObject("heartbeat_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class))).stream().findFirst();
+        Optional<Job> started = guardedUpdate(START, claimed.uuid(), claimed.status(), running, new MapSqlParameterSource(),
+                (rs, row) -> claimed.started(running, rs.getInt("attempts"), rs.getObject("started_at", OffsetDateTime.class),
+                        rs.getObject("heartbeat_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class)));
         started.ifPresent(runs::started);
         return started;
     }
@@ -681,12 +676,18 @@ public final class JobStore {
 
     private Optional<Job> guardedUpdate(String sql, UUID uuid, JobStatus from, JobStatus to,
                                         MapSqlParameterSource parameters) {
+        return guardedUpdate(sql, uuid, from, to, parameters, rows);
+    }
+
+    /** The same, answering the job as {@code answer} reads it from the statement's RETURNING. */
+    private Optional<Job> guardedUpdate(String sql, UUID uuid, JobStatus from, JobStatus to,
+                                        MapSqlParameterSource parameters, RowMapper<Job> answer) {
         JobTransitions.require(from, to);
         parameters.addValue("uuid", uuid)
                 .addValue("from", from.wireName())
                 .addValue("to", to.wireName())
                 .addValue("owner", owner);
-        return jdbc.query(sql, parameters, rows).stream().findFirst();
+        return jdbc.query(sql, parameters, answer).stream().findFirst();
     }
 
     private Job job(ResultSet rs, int rowNumber) throws SQLException {

@@ -12,8 +12,8 @@ import org.apache.camel.Route;
  */
 public final class JobTypes {
 
-    private static final Pattern JOB_ROUTE = Pattern.compile("direct://job-([a-z0-9_]+)");
     private static final Pattern JOB_TYPE = Pattern.compile("[a-z0-9_]+");
+    private static final Pattern JOB_ROUTE = Pattern.compile("direct://job-(" + JOB_TYPE.pattern() + ")");
     /** direct:job-event is where job events go (routes/job-events.camel.yaml), not a job type. */
     private static final String NOT_A_JOB_TYPE = "event";
 
