@@ -1,6 +1,8 @@
 package dev.dromedary.exports;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,10 +16,13 @@ import dev.dromedary.jobs.StepFailure;
 import dev.dromedary.vql.ExportPlan;
 import dev.dromedary.vql.Vql;
 import dev.dromedary.vql.VqlError;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +33,7 @@ import org.apache.camel.Exchange;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
@@ -49,6 +55,9 @@ public final class CsvExport {
     /** The job's progress is written at most this often (and after the last page). */
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(CsvExport.class);
+    /** A page's answer is read in fixed chunks, up to 100 MB (the client's own limit). */
+    private static final RequestOptions ANSWER_IN_CHUNKS = RequestOptions.DEFAULT.toBuilder()
+            .setHttpAsyncResponseConsumerFactory(ChunkedResponseConsumer.upTo(100L << 20)).build();
 
     private final Datasets datasets;
     private final ElasticsearchClient elasticsearch;
@@ -104,55 +113,149 @@ public final class CsvExport {
             closePointInTime(run);
             throw e;
         }
+        run.upload.write(headerRow(plan));
+    }
+
+    private static ByteArrayOutputStream headerRow(ExportPlan plan) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        try (CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(header, StandardCharsets.UTF_8), CSVFormat.DEFAULT)) {
+            printer.printRecord(plan.headers());
+        }
+        return header;
     }
 
     /**
-     * The next page of hits as CSV text of the selected columns (the header row before the first page's):
-     * the plan's query and sort, in the point in time, after the last hit of the page before. The search for
-     * the page after it is sent at once, so that Elasticsearch finds it while this page is written. Printed
-     * here rather than by camel-csv, whose marshaller looks for a type converter for every record, which took
-     * three quarters of an export's time.
+     * The next page of hits as CSV bytes of the selected columns: the plan's query and sort, in the point in time,
+     * after the last hit of the page before. The search for the page after it is sent at once, so that
+     * Elasticsearch finds it while this page is written.
      */
-    public String nextPage(Exchange exchange) throws IOException {
+    public ByteArrayOutputStream nextPage(Exchange exchange) throws IOException {
         ExportRun run = run(exchange);
-        CompletableFuture<JsonNode> page = run.nextPage;
+        CompletableFuture<Page> next = run.nextPage;
         run.nextPage = null;
-        JsonNode answer;
+        Page page;
         try {
-            answer = (page == null ? search(run, run.searchAfter) : page).get();
+            page = (next == null ? search(run, run.searchAfter) : next).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while searching", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-        JsonNode hits = answer.path("hits").path("hits");
-        int count = hits.size();
-        run.rowsInPage = count;
-        run.more = count == run.plan.pageSize();
-        if (count > 0) {
-            run.searchAfter = hits.get(count - 1).path("sort");
+        run.rowsInPage = page.rows();
+        run.more = page.rows() == run.plan.pageSize();
+        if (page.rows() > 0) {
+            run.searchAfter = page.lastSort();
         }
         if (run.more) {
             run.nextPage = search(run, run.searchAfter);
         }
-        StringBuilder csv = new StringBuilder(count * 320);
-        try (CSVPrinter printer = CSVFormat.DEFAULT.print(csv)) {
-            if (run.pages == 0) {
-                printer.printRecord(run.plan.headers());
-            }
-            List<String> row = new ArrayList<>(run.plan.columns().size());
-            for (JsonNode hit : hits) {
-                JsonNode source = hit.path("_source");
-                row.clear();
-                for (Column column : run.plan.columns()) {
-                    row.add(escapeFormula(column, cell(source.get(column.name()))));
+        run.pages++;
+        return page.csv();
+    }
+
+    /**
+     * A page's answer read as it streams, written as CSV as it is read: each hit's source fields into the cells of
+     * the columns that select them, the last hit's sort values kept. Read here rather than as a tree of the
+     * answer: the trees, their texts and the CSV text made from them were most of the bytes an export allocated,
+     * and the collector's work on them took more CPU than the export itself (docs/performance.md). Printed here
+     * rather than by camel-csv, whose marshaller looks for a type converter for every record, which took three
+     * quarters of an export's time.
+     */
+    private Page read(ExportRun run, InputStream answer) throws IOException {
+        List<Column> columns = run.plan.columns();
+        String[] cells = new String[columns.size()];
+        // sized as the page before, so that a page rarely grows (each growth is a copy)
+        ByteArrayOutputStream csv = new ByteArrayOutputStream(run.lastPageBytes + run.lastPageBytes / 16 + 1024);
+        int rows = 0;
+        JsonNode lastSort = null;
+        try (JsonParser parser = json.createParser(answer);
+             CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(csv, StandardCharsets.UTF_8), CSVFormat.DEFAULT)) {
+            if (enter(parser, JsonToken.START_OBJECT) && field(parser, "hits") && enter(parser, JsonToken.START_OBJECT)
+                    && field(parser, "hits") && enter(parser, JsonToken.START_ARRAY)) {
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    Arrays.fill(cells, "");
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        parser.nextToken();
+                        if (name.equals("_source") && parser.currentToken() == JsonToken.START_OBJECT) {
+                            readSource(parser, run.cellsOfField, cells);
+                        } else if (name.equals("sort")) {
+                            lastSort = parser.readValueAsTree();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    for (int i = 0; i < cells.length; i++) {
+                        cells[i] = escapeFormula(columns.get(i), cells[i]);
+                    }
+                    printer.printRecord((Object[]) cells);
+                    rows++;
                 }
-                printer.printRecord(row);
             }
         }
-        run.pages++;
-        return csv.toString();
+        run.lastPageBytes = csv.size();
+        return new Page(csv, rows, lastSort);
+    }
+
+    /** Moves to the next token, which must be {@code token}; false when the answer ended (no hits: "{}"). */
+    private static boolean enter(JsonParser parser, JsonToken token) throws IOException {
+        JsonToken next = parser.nextToken();
+        if (next == token) {
+            return true;
+        }
+        if (next == null || next == JsonToken.END_OBJECT) {
+            return false;
+        }
+        throw new IOException("Elasticsearch answered a search with " + next + " where " + token + " was expected");
+    }
+
+    /** Moves into the value of the field {@code name} of the object the parser is in, past the ones before it. */
+    private static boolean field(JsonParser parser, String name) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            if (parser.currentName().equals(name)) {
+                return true;
+            }
+            parser.nextToken();
+            parser.skipChildren();
+        }
+        return false;
+    }
+
+    /** A hit's source: each field's text into the cells of the columns that select it, several values joined by ;. */
+    private static void readSource(JsonParser parser, Map<String, int[]> cellsOfField, String[] cells) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            int[] at = cellsOfField.get(parser.currentName());
+            String text;
+            if (parser.nextToken() == JsonToken.START_ARRAY) {
+                StringBuilder values = new StringBuilder();
+                boolean first = true;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    if (!first) {
+                        values.append(';');
+                    }
+                    first = false;
+                    values.append(parser.currentToken() == JsonToken.VALUE_NULL ? "null" : text(parser));
+                }
+                text = values.toString();
+            } else {
+                text = text(parser);
+            }
+            if (at != null) {
+                for (int i : at) {
+                    cells[i] = text;
+                }
+            }
+        }
+    }
+
+    /** A value's text: a string's, a number's or a boolean's as written; nothing for null, an object or an array. */
+    private static String text(JsonParser parser) throws IOException {
+        if (parser.currentToken().isScalarValue() && parser.currentToken() != JsonToken.VALUE_NULL) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return "";
     }
 
     /**
@@ -182,35 +285,35 @@ public final class CsvExport {
     }
 
     /**
-     * Sends the search for the page after {@code searchAfter} (the first page when null). Java rather than the
-     * elasticsearch component: its typed hits took more CPU than the search itself; here Elasticsearch
-     * filters the answer to the sources and sort values, read as a tree.
+     * Sends the search for the page after {@code searchAfter} (the first page when null); the page is read as it
+     * arrives. Java rather than the elasticsearch component: its typed hits took more CPU than the search itself;
+     * here Elasticsearch filters the answer to the sources and sort values.
      */
-    private CompletableFuture<JsonNode> search(ExportRun run, JsonNode searchAfter) throws IOException {
-        ObjectNode body = run.search.deepCopy();
+    private CompletableFuture<Page> search(ExportRun run, JsonNode searchAfter) throws IOException {
         if (searchAfter != null) {
-            body.set("search_after", searchAfter);
+            run.search.set("search_after", searchAfter);
         }
         Request request = new Request("POST", "/_search");
         request.addParameter("filter_path", HITS_ONLY);
-        request.setJsonEntity(json.writeValueAsString(body));
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        request.setJsonEntity(json.writeValueAsString(run.search));
+        request.setOptions(ANSWER_IN_CHUNKS);
+        CompletableFuture<Page> page = new CompletableFuture<>();
         elasticsearchRest.performRequestAsync(request, new ResponseListener() {
             @Override
             public void onSuccess(Response response) {
                 try (InputStream content = response.getEntity().getContent()) {
-                    answer.complete(json.readTree(content));
+                    page.complete(read(run, content));
                 } catch (IOException | RuntimeException e) {
-                    answer.completeExceptionally(e);
+                    page.completeExceptionally(e);
                 }
             }
 
             @Override
             public void onFailure(Exception e) {
-                answer.completeExceptionally(e);
+                page.completeExceptionally(e);
             }
         });
-        return answer;
+        return page;
     }
 
     /**
@@ -220,7 +323,7 @@ public final class CsvExport {
     public void append(Exchange exchange) {
         ExportRun run = run(exchange);
         if (run.appendedPages < run.pages) {
-            run.upload.write(exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8));
+            run.upload.write(exchange.getMessage().getBody(ByteArrayOutputStream.class));
             run.appendedPages++;
             run.rowsExported += run.rowsInPage;
         }
@@ -285,18 +388,6 @@ public final class CsvExport {
         }
     }
 
-    private static String cell(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        if (value.isArray()) {
-            List<String> values = new ArrayList<>();
-            value.forEach(element -> values.add(element.asText()));
-            return String.join(";", values);
-        }
-        return value.asText();
-    }
-
     private static ExportRun run(Exchange exchange) {
         return exchange.getProperty(RUN, ExportRun.class);
     }
@@ -310,14 +401,18 @@ public final class CsvExport {
         final String bucket;
         final String key;
         final String pointInTime;
-        /** The search of every page, without where it starts. */
+        /** The search of every page; each sets where it starts. */
         final ObjectNode search;
+        /** For each source field, the cells of the columns that select it (a column may be selected twice). */
+        final Map<String, int[]> cellsOfField = new HashMap<>();
         final long startedNanos = System.nanoTime();
         S3MultipartUpload upload;
         /** The sort values of the last hit read; the next search starts after them. */
         JsonNode searchAfter;
         /** The search for the page after the last one read, sent before that page is written. */
-        CompletableFuture<JsonNode> nextPage;
+        CompletableFuture<Page> nextPage;
+        /** The CSV bytes of the page read last (read by the client's threads, one page after another). */
+        volatile int lastPageBytes = 64 * 1024;
         boolean more = true;
         int pages;
         int appendedPages;
@@ -332,6 +427,17 @@ public final class CsvExport {
             this.key = key;
             this.pointInTime = pointInTime;
             this.search = search;
+            List<Column> columns = plan.columns();
+            for (int i = 0; i < columns.size(); i++) {
+                int[] at = cellsOfField.getOrDefault(columns.get(i).name(), new int[0]);
+                at = Arrays.copyOf(at, at.length + 1);
+                at[at.length - 1] = i;
+                cellsOfField.put(columns.get(i).name(), at);
+            }
         }
+    }
+
+    /** A page of hits as the export writes it: its rows as CSV, how many, and the sort values of its last hit. */
+    record Page(ByteArrayOutputStream csv, int rows, JsonNode lastSort) {
     }
 }
