@@ -6,7 +6,6 @@ import dev.dromedary.datasets.DatasetStorage;
 import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.RowHash;
 import java.io.IOException;
-import java.io.Reader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.apache.camel.Body;
 import org.postgresql.PGConnection;
 
@@ -40,13 +40,13 @@ public final class PostgresUpsertSink {
         }
         Dataset dataset = batch.dataset();
         Statements sql = statements.computeIfAbsent(dataset.name(), name -> Statements.of(dataset));
-        StringBuilder rows = asCopyText(dataset, batch.rows());
+        UnsynchronizedByteArrayOutputStream rows = asCopyText(dataset, batch.rows());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 // a temporary table lives as long as its pooled connection; its rows only until the commit
                 statement.execute(sql.createStaging());
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy(), new TextReader(rows));
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy(), rows.toInputStream());
                 statement.executeUpdate(sql.upsert());
                 connection.commit();
             } catch (SQLException | IOException | RuntimeException e) {
@@ -76,67 +76,67 @@ public final class PostgresUpsertSink {
     }
 
     /**
-     * Typed rows in COPY's text format: a tab between values, {@code \\N} for null (an empty text stays empty),
-     * backslash escapes for backslash, tab, newline and carriage return, several keywords as an array literal, each
-     * row's hash last; sized for the rows, so it grows once at most. Written here rather than by commons-csv, whose
-     * printer quoted every value a character at a time: a third of an import's JVM time in a profile (performance.md).
+     * Typed rows in COPY's text format, as UTF-8: a tab between values, {@code \\N} for null (an empty text stays
+     * empty), backslash escapes for backslash, tab, newline and carriage return, several keywords as an array
+     * literal, each row's hash last; in buffers that grow without copying. Written here rather than by
+     * commons-csv, whose printer quoted every value a character at a time (a third of an import's JVM time in a
+     * profile), and as bytes rather than text given to the driver, which copied it three times on the way to bytes
+     * (a third of the bytes an import allocated; performance.md).
      */
-    static StringBuilder asCopyText(Dataset dataset, List<Map<String, Object>> rows) {
-        StringBuilder text = new StringBuilder(ElasticsearchBulkSink.estimatedSize(rows));
+    static UnsynchronizedByteArrayOutputStream asCopyText(Dataset dataset, List<Map<String, Object>> rows) throws IOException {
+        UnsynchronizedByteArrayOutputStream text = UnsynchronizedByteArrayOutputStream.builder()
+                .setBufferSize(ElasticsearchBulkSink.estimatedSize(rows)).get();
         for (Map<String, Object> row : rows) {
             for (Column column : dataset.columns()) {
                 Object value = row.get(column.name());
                 if (value == null) {
-                    text.append("\\N");
+                    text.write('\\');
+                    text.write('N');
                 } else {
-                    appendEscaped(text, value instanceof List<?> values ? arrayLiteral(values) : value.toString());
+                    writeEscaped(text, value instanceof List<?> values ? arrayLiteral(values) : value.toString());
                 }
-                text.append('\t');
+                text.write('\t');
             }
-            text.append(RowHash.of(dataset, row)).append('\n');
+            writeEscaped(text, Long.toString(RowHash.of(dataset, row)));
+            text.write('\n');
         }
         return text;
     }
 
-    private static void appendEscaped(StringBuilder text, String value) {
-        int plain = 0;
+    /** A value's UTF-8 bytes with COPY's escapes; an unpaired surrogate is written as ?, as String.getBytes does. */
+    private static void writeEscaped(UnsynchronizedByteArrayOutputStream text, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-                text.append(value, plain, i).append('\\').append(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
-                plain = i + 1;
+            if (c < 0x80) {
+                switch (c) {
+                    case '\\' -> escaped(text, '\\');
+                    case '\t' -> escaped(text, 't');
+                    case '\n' -> escaped(text, 'n');
+                    case '\r' -> escaped(text, 'r');
+                    default -> text.write(c);
+                }
+            } else if (c < 0x800) {
+                text.write(0xC0 | c >> 6);
+                text.write(0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int point = Character.toCodePoint(c, value.charAt(++i));
+                text.write(0xF0 | point >> 18);
+                text.write(0x80 | point >> 12 & 0x3F);
+                text.write(0x80 | point >> 6 & 0x3F);
+                text.write(0x80 | point & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                text.write('?');
+            } else {
+                text.write(0xE0 | c >> 12);
+                text.write(0x80 | c >> 6 & 0x3F);
+                text.write(0x80 | c & 0x3F);
             }
         }
-        text.append(value, plain, value.length());
     }
 
-    /** The rows read where they were written, not copied into a String first: a batch of long rows is megabytes. */
-    private static final class TextReader extends Reader {
-
-        private final CharSequence text;
-        private int position;
-
-        TextReader(CharSequence text) {
-            this.text = text;
-        }
-
-        @Override
-        public int read(char[] into, int offset, int length) {
-            if (position >= text.length()) {
-                return -1;
-            }
-            int count = Math.min(length, text.length() - position);
-            for (int i = 0; i < count; i++) {
-                into[offset + i] = text.charAt(position + i);
-            }
-            position += count;
-            return count;
-        }
-
-        @Override
-        public void close() {
-            // nothing to release
-        }
+    private static void escaped(UnsynchronizedByteArrayOutputStream text, char letter) {
+        text.write('\\');
+        text.write(letter);
     }
 
     private static String arrayLiteral(List<?> values) {
