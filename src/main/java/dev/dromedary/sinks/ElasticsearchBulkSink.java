@@ -2,6 +2,8 @@ package dev.dromedary.sinks;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,9 +106,9 @@ public final class ElasticsearchBulkSink {
         Request request = new Request("POST", "/" + dataset.index() + "/_bulk");
         request.addParameter("filter_path", "errors,items.*._id,items.*.status,items.*.error");
         request.setEntity(entity(dataset, List.copyOf(pending.values())));
-        JsonNode answer;
+        JsonNode items;
         try (InputStream content = elasticsearch.performRequest(request).getEntity().getContent()) {
-            answer = ANSWERS.readTree(content);
+            items = itemsIfErrors(content);
         } catch (ResponseException e) {
             if (e.getResponse().getStatusLine().getStatusCode() == 429) {
                 return pending.keySet();
@@ -114,10 +116,7 @@ public final class ElasticsearchBulkSink {
             throw e;
         }
         Set<String> busy = new HashSet<>();
-        if (!answer.path("errors").asBoolean()) {
-            return busy;
-        }
-        for (JsonNode item : answer.path("items")) {
+        for (JsonNode item : items) {
             JsonNode result = item.elements().next();
             JsonNode error = result.path("error");
             if (error.isMissingNode()) {
@@ -135,6 +134,36 @@ public final class ElasticsearchBulkSink {
             }
         }
         return busy;
+    }
+
+    /**
+     * The answer's items when it says some failed; none when it says {@code "errors": false}, which Elasticsearch
+     * writes before the items, so that they are not read. Read as it streams rather than as a tree: the trees of
+     * answers without errors were a twentieth of the bytes an import allocated.
+     */
+    private static JsonNode itemsIfErrors(InputStream content) throws IOException {
+        try (JsonParser answer = ANSWERS.createParser(content)) {
+            if (answer.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("Elasticsearch answered a bulk request with " + answer.currentToken() + ", not an object");
+            }
+            boolean errors = false;
+            JsonNode items = ANSWERS.createArrayNode();
+            while (answer.nextToken() == JsonToken.FIELD_NAME) {
+                String field = answer.currentName();
+                answer.nextToken();
+                if (field.equals("errors")) {
+                    errors = answer.getValueAsBoolean();
+                    if (!errors) {
+                        return ANSWERS.createArrayNode();
+                    }
+                } else if (field.equals("items")) {
+                    items = answer.readValueAsTree();
+                } else {
+                    answer.skipChildren();
+                }
+            }
+            return errors ? items : ANSWERS.createArrayNode();
+        }
     }
 
     /** Rows of a dataset as the body of a bulk request to its index (document id = key). */
