@@ -656,6 +656,7 @@ public final class Bench {
             }
             Request request = new Request("POST", "/_search");
             request.addParameter("filter_path", CsvExport.HITS_ONLY);
+            request.setOptions(CsvExport.ANSWER_IN_CHUNKS);
             request.setJsonEntity(search.toString());
             JsonNode hits = JSON.readTree(elasticsearch.performRequest(request).getEntity().getContent()).path("hits").path("hits");
             if (hits.isEmpty()) {

@@ -56,7 +56,7 @@ public final class CsvExport {
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(CsvExport.class);
     /** A page's answer is read in fixed chunks, up to 100 MB (the client's own limit). */
-    private static final RequestOptions ANSWER_IN_CHUNKS = RequestOptions.DEFAULT.toBuilder()
+    public static final RequestOptions ANSWER_IN_CHUNKS = RequestOptions.DEFAULT.toBuilder()
             .setHttpAsyncResponseConsumerFactory(ChunkedResponseConsumer.upTo(100L << 20)).build();
 
     private final Datasets datasets;
