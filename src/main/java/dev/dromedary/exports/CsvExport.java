@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -126,8 +127,9 @@ public final class CsvExport {
 
     /**
      * The next page of hits as CSV bytes of the selected columns: the plan's query and sort, in the point in time,
-     * after the last hit of the page before. The search for the page after it is sent at once, so that
-     * Elasticsearch finds it while this page is written.
+     * after the last hit of the page before. The search for the page after it is sent before this page is written,
+     * so that Elasticsearch finds it meanwhile. Printed here rather than by camel-csv, whose marshaller looks for a
+     * type converter for every record, which took three quarters of an export's time.
      */
     public ByteArrayOutputStream nextPage(Exchange exchange) throws IOException {
         ExportRun run = run(exchange);
@@ -142,38 +144,41 @@ public final class CsvExport {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-        run.rowsInPage = page.rows();
-        run.more = page.rows() == run.plan.pageSize();
-        if (page.rows() > 0) {
+        run.rowsInPage = page.rows().size();
+        run.more = page.rows().size() == run.plan.pageSize();
+        if (!page.rows().isEmpty()) {
             run.searchAfter = page.lastSort();
         }
         if (run.more) {
             run.nextPage = search(run, run.searchAfter);
         }
+        // sized as the page before, so that a page rarely grows (each growth is a copy)
+        ByteArrayOutputStream csv = new ByteArrayOutputStream(run.lastPageBytes + run.lastPageBytes / 16 + 1024);
+        try (CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(csv, StandardCharsets.UTF_8), CSVFormat.DEFAULT)) {
+            for (String[] row : page.rows()) {
+                printer.printRecord((Object[]) row);
+            }
+        }
+        run.lastPageBytes = csv.size();
         run.pages++;
-        return page.csv();
+        return csv;
     }
 
     /**
-     * A page's answer read as it streams, written as CSV as it is read: each hit's source fields into the cells of
-     * the columns that select them, the last hit's sort values kept. Read here rather than as a tree of the
-     * answer: the trees, their texts and the CSV text made from them were most of the bytes an export allocated,
-     * and the collector's work on them took more CPU than the export itself (docs/performance.md). Printed here
-     * rather than by camel-csv, whose marshaller looks for a type converter for every record, which took three
-     * quarters of an export's time.
+     * A page's answer read as it streams: each hit's source fields into the cells of the columns that select them,
+     * the last hit's sort values kept. Read here rather than as a tree of the answer: the trees, their texts and the
+     * CSV text made from them were most of the bytes an export allocated, and the collector's work on them took
+     * more CPU than the export itself (docs/performance.md).
      */
     private Page read(ExportRun run, InputStream answer) throws IOException {
         List<Column> columns = run.plan.columns();
-        String[] cells = new String[columns.size()];
-        // sized as the page before, so that a page rarely grows (each growth is a copy)
-        ByteArrayOutputStream csv = new ByteArrayOutputStream(run.lastPageBytes + run.lastPageBytes / 16 + 1024);
-        int rows = 0;
+        List<String[]> rows = new ArrayList<>(run.plan.pageSize());
         JsonNode lastSort = null;
-        try (JsonParser parser = json.createParser(answer);
-             CSVPrinter printer = new CSVPrinter(new OutputStreamWriter(csv, StandardCharsets.UTF_8), CSVFormat.DEFAULT)) {
+        try (JsonParser parser = json.createParser(answer)) {
             if (enter(parser, JsonToken.START_OBJECT) && field(parser, "hits") && enter(parser, JsonToken.START_OBJECT)
                     && field(parser, "hits") && enter(parser, JsonToken.START_ARRAY)) {
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    String[] cells = new String[columns.size()];
                     Arrays.fill(cells, "");
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String name = parser.currentName();
@@ -189,13 +194,11 @@ public final class CsvExport {
                     for (int i = 0; i < cells.length; i++) {
                         cells[i] = escapeFormula(columns.get(i), cells[i]);
                     }
-                    printer.printRecord((Object[]) cells);
-                    rows++;
+                    rows.add(cells);
                 }
             }
         }
-        run.lastPageBytes = csv.size();
-        return new Page(csv, rows, lastSort);
+        return new Page(rows, lastSort);
     }
 
     /** Moves to the next token, which must be {@code token}; false when the answer ended (no hits: "{}"). */
@@ -411,8 +414,8 @@ public final class CsvExport {
         JsonNode searchAfter;
         /** The search for the page after the last one read, sent before that page is written. */
         CompletableFuture<Page> nextPage;
-        /** The CSV bytes of the page read last (read by the client's threads, one page after another). */
-        volatile int lastPageBytes = 64 * 1024;
+        /** The CSV bytes of the page written last. */
+        int lastPageBytes = 64 * 1024;
         boolean more = true;
         int pages;
         int appendedPages;
@@ -437,7 +440,7 @@ public final class CsvExport {
         }
     }
 
-    /** A page of hits as the export writes it: its rows as CSV, how many, and the sort values of its last hit. */
-    record Page(ByteArrayOutputStream csv, int rows, JsonNode lastSort) {
+    /** A page of hits: the cells of its rows, and the sort values of its last hit. */
+    record Page(List<String[]> rows, JsonNode lastSort) {
     }
 }
