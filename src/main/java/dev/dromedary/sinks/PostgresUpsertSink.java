@@ -47,7 +47,7 @@ public final class PostgresUpsertSink {
      * An import's switch for copying straight in: on when its table was empty as it began, off once a batch met a key
      * the table held (a file whose keys come back then pays for one failed copy per batch in flight, not per batch).
      */
-    public static AtomicBoolean copyStraightIn(boolean tableHeldRows) {
+    public AtomicBoolean copyStraightIn(boolean tableHeldRows) {
         return new AtomicBoolean(!tableHeldRows);
     }
 
