@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
@@ -24,15 +23,13 @@ import org.postgresql.PGConnection;
  * Upserts a batch into its dataset's table in one transaction: COPY into a temporary staging table, then
  * {@code INSERT … SELECT … ON CONFLICT (key) DO UPDATE}. Into a table that was empty as the import began, the batch
  * is first copied straight in, as a bare COPY would load it; a key the table holds by then (an earlier batch's of the
- * same file, another job's) fails that copy, which leaves nothing, and that batch and the import's later ones are
- * upserted. Java rather than camel-sql: the statements are made from the dataset definition, and camel-sql has no
- * COPY, which took a fifth less time than the same upserts as batched INSERTs (measured on this machine). Columns
- * missing from a file are written as null, so that the table holds what the file says.
+ * same file, another job's) fails that copy, which leaves nothing, and the batch is upserted. Java rather than
+ * camel-sql: the statements are made from the dataset definition, and camel-sql has no COPY, which took a fifth less
+ * time than the same upserts as batched INSERTs (measured on this machine). Columns missing from a file are written
+ * as null, so that the table holds what the file says.
  */
 public final class PostgresUpsertSink {
 
-    /** The exchange property that holds the import's {@link #copyStraightIn} switch. */
-    public static final String COPY_STRAIGHT_IN = "copyStraightIn";
     private static final String KEY_TAKEN = "23505";
     private static final String DEADLOCK = "40P01";
 
@@ -43,15 +40,7 @@ public final class PostgresUpsertSink {
         this.dataSource = dataSource;
     }
 
-    /**
-     * An import's switch for copying straight in: on when its table was empty as it began, off once a batch met a key
-     * the table held (a file whose keys come back then pays for one failed copy per batch in flight, not per batch).
-     */
-    public AtomicBoolean copyStraightIn(boolean tableHeldRows) {
-        return new AtomicBoolean(!tableHeldRows);
-    }
-
-    public void write(@Body RowBatch batch, @ExchangeProperty(COPY_STRAIGHT_IN) AtomicBoolean straightIn)
+    public void write(@Body RowBatch batch, @ExchangeProperty(ChangeDetection.COMPARE_ROWS) Boolean compareRows)
             throws SQLException, IOException {
         if (batch.rows().isEmpty()) {
             return;
@@ -59,11 +48,8 @@ public final class PostgresUpsertSink {
         Dataset dataset = batch.dataset();
         Statements sql = statements.computeIfAbsent(dataset.name(), name -> Statements.of(dataset));
         UnsynchronizedByteArrayOutputStream rows = asCopyText(dataset, batch.rows());
-        if (straightIn != null && straightIn.get()) {
-            if (copiedStraightIn(sql, rows)) {
-                return;
-            }
-            straightIn.set(false);
+        if (Boolean.FALSE.equals(compareRows) && copiedStraightIn(sql, rows)) {
+            return;
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
