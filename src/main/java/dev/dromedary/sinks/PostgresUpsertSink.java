@@ -16,22 +16,16 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import org.postgresql.PGConnection;
 
 /**
  * Upserts a batch into its dataset's table in one transaction: COPY into a temporary staging table, then
- * {@code INSERT … SELECT … ON CONFLICT (key) DO UPDATE}. Into a table that was empty as the import began, the batch
- * is first copied straight in, as a bare COPY would load it; a key the table holds by then (an earlier batch's of the
- * same file, another job's) fails that copy, which leaves nothing, and the batch is upserted. Java rather than
- * camel-sql: the statements are made from the dataset definition, and camel-sql has no COPY, which took a fifth less
- * time than the same upserts as batched INSERTs (measured on this machine). Columns missing from a file are written
- * as null, so that the table holds what the file says.
+ * {@code INSERT … SELECT … ON CONFLICT (key) DO UPDATE}. Java rather than camel-sql: the statements are
+ * made from the dataset definition, and camel-sql has no COPY, which took a fifth less time than the same
+ * upserts as batched INSERTs (measured on this machine). Columns missing from a file are written as null,
+ * so that the table holds what the file says.
  */
 public final class PostgresUpsertSink {
-
-    private static final String KEY_TAKEN = "23505";
-    private static final String DEADLOCK = "40P01";
 
     private final DataSource dataSource;
     private final Map<String, Statements> statements = new ConcurrentHashMap<>();
@@ -40,17 +34,13 @@ public final class PostgresUpsertSink {
         this.dataSource = dataSource;
     }
 
-    public void write(@Body RowBatch batch, @ExchangeProperty(ChangeDetection.COMPARE_ROWS) Boolean compareRows)
-            throws SQLException, IOException {
+    public void write(@Body RowBatch batch) throws SQLException, IOException {
         if (batch.rows().isEmpty()) {
             return;
         }
         Dataset dataset = batch.dataset();
         Statements sql = statements.computeIfAbsent(dataset.name(), name -> Statements.of(dataset));
         UnsynchronizedByteArrayOutputStream rows = asCopyText(dataset, batch.rows());
-        if (Boolean.FALSE.equals(compareRows) && copiedStraightIn(sql, rows)) {
-            return;
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
@@ -66,22 +56,8 @@ public final class PostgresUpsertSink {
         }
     }
 
-    /** Whether the rows went straight into the table: not when a key of theirs is there already. */
-    private boolean copiedStraightIn(Statements sql, UnsynchronizedByteArrayOutputStream rows) throws SQLException, IOException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copyIntoTable(), rows.toInputStream());
-            return true;
-        } catch (SQLException e) {
-            if (KEY_TAKEN.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState())) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     /** The statements of one dataset. */
-    record Statements(String createStaging, String copy, String copyIntoTable, String upsert) {
+    record Statements(String createStaging, String copy, String upsert) {
 
         static Statements of(Dataset dataset) {
             List<String> names = new java.util.ArrayList<>(dataset.columns().stream().map(Column::name).toList());
@@ -92,7 +68,6 @@ public final class PostgresUpsertSink {
                     "CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " (LIKE " + dataset.table()
                             + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
                     "COPY " + staging + " (" + columns + ") FROM STDIN",
-                    "COPY " + dataset.table() + " (" + columns + ") FROM STDIN",
                     "INSERT INTO " + dataset.table() + " (" + columns + ") SELECT " + columns + " FROM " + staging
                             + " ON CONFLICT (" + dataset.key() + ") DO UPDATE SET " + names.stream()
                             .filter(name -> !name.equals(dataset.key())).map(name -> name + " = EXCLUDED." + name)
