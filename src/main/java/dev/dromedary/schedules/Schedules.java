@@ -12,6 +12,7 @@ import dev.dromedary.jobs.SqlFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
@@ -28,8 +29,11 @@ import org.apache.camel.Exchange;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The schedules of {@code SCHEDULES_FILE}, and the jobs they make. A fire time makes its job with the
@@ -45,11 +49,13 @@ public final class Schedules {
             "retry_count", "retry_interval", "priority", "queue", "timeout_seconds", "max_running");
     private static final String UNFINISHED_JOBS = SqlFile.load("sql/schedules/unfinished-jobs.sql");
     private static final String RECORD_SKIP = SqlFile.load("sql/schedules/record-skip.sql");
+    private static final String LOCK_SCHEDULE = SqlFile.load("sql/schedules/lock-schedule.sql");
     private static final Pattern EVERY = Pattern.compile("([1-9][0-9]*)([smhd])");
 
     private final List<Schedule> all;
     private final JobStore jobs;
     private NamedParameterJdbcTemplate jdbc;
+    private TransactionTemplate transactions;
     private Consumer<String> skipped = name -> { };
 
     Schedules(List<Schedule> all, JobStore jobs) {
@@ -65,6 +71,7 @@ public final class Schedules {
     /** Where the schedules count their unfinished jobs and record skipped fire times; {@code skipped} hears of each. */
     public Schedules countingIn(DataSource dataSource, Consumer<String> skipped) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.skipped = skipped;
         return this;
     }
@@ -220,36 +227,43 @@ public final class Schedules {
         return all.stream().map(schedule -> schedule.controls().queue()).filter(queue -> !queues.exists(queue)).distinct().toList();
     }
 
-    /** Whether schedule header {@code Schedule} has {@code max_running} jobs unfinished, so that this fire time makes none. */
-    public boolean isFull(Exchange exchange) {
+    /**
+     * Makes the job of schedule header {@code Schedule} for the fire time Quartz scheduled (header
+     * {@code scheduledFireTime}), unless {@code max_running} of its jobs are unfinished: then records that this fire
+     * time made no job, and why. Two fire times of a schedule (a missed one and the next, say, on two of Quartz's
+     * threads or two instances) are decided one after the other, each counting the job the other made.
+     */
+    public void fire(Exchange exchange) {
         Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
-        return jdbc != null && unfinished(schedule) >= schedule.maxRunning();
+        Instant fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class).toInstant();
+        if (jdbc == null) {
+            make(schedule, fireTime.toString());
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            jdbc.query(LOCK_SCHEDULE, new MapSqlParameterSource("schedule", schedule.name()), (ResultSetExtractor<Void>) rows -> null);
+            long unfinished = unfinished(schedule);
+            if (unfinished >= schedule.maxRunning()) {
+                skip(schedule, fireTime, unfinished);
+            } else {
+                make(schedule, fireTime.toString());
+            }
+        });
     }
 
-    /** Records that this fire time of schedule header {@code Schedule} made no job, and why. */
-    public void skip(Exchange exchange) {
-        Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
-        Date fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
-        long unfinished = unfinished(schedule);
+    private void skip(Schedule schedule, Instant fireTime, long unfinished) {
         String reason = unfinished + " of its jobs are still open or running (max_running " + schedule.maxRunning() + ")";
         int recorded = jdbc.update(RECORD_SKIP, new MapSqlParameterSource("schedule", schedule.name())
-                .addValue("fireTime", java.sql.Timestamp.from(fireTime.toInstant())).addValue("reason", reason));
+                .addValue("fireTime", java.sql.Timestamp.from(fireTime)).addValue("reason", reason));
         if (recorded > 0) {
             skipped.accept(schedule.name());
-            LOG.warn("Schedule {} made no job for {}: {}", schedule.name(), fireTime.toInstant(), reason);
+            LOG.warn("Schedule {} made no job for {}: {}", schedule.name(), fireTime, reason);
         }
     }
 
     private long unfinished(Schedule schedule) {
         return jdbc.queryForObject(UNFINISHED_JOBS, new MapSqlParameterSource("prefix",
                 schedule.keyPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"), Long.class);
-    }
-
-    /** Makes the job of schedule header {@code Schedule} for the fire time Quartz scheduled (header {@code scheduledFireTime}). */
-    public void fire(Exchange exchange) {
-        Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
-        Date fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
-        make(schedule, fireTime.toInstant().toString());
     }
 
     /** Makes the job of one-off schedule header {@code Schedule}, unless it was made before. */

@@ -47,19 +47,16 @@ class ScheduleRoutesTest extends CamelTestSupport {
     }
 
     @Test
-    void aFireTimeThatFindsTheSchedulesJobsUnfinishedIsSkippedAndTheNextMakesItsJob() throws Exception {
+    void aFireTimeAsksTheSchedulesBeanToFireThatSchedule() throws Exception {
         Schedule hourly = new Schedule("hourly", "0 0 * * * ?", "UTC", null, "noop", null, 0, 30,
                 dev.dromedary.jobs.JobControls.DEFAULT, 1);
         TemplatedRouteBuilder.builder(context, "recurring-schedule").routeId("schedule-hourly")
                 .parameters(Schedules.templateParameters(hourly)).add();
         AdviceWith.adviceWith(context, "schedule-hourly", advice -> advice.replaceFromWith("direct:fire-hourly"));
 
-        schedules.full = true;
-        template.sendBody("direct:fire-hourly", null);
-        schedules.full = false;
         template.sendBody("direct:fire-hourly", null);
 
-        assertThat(schedules.calls).containsExactly("skip hourly", "fire hourly");
+        assertThat(schedules.calls).containsExactly("fire hourly");
     }
 
     @Override
@@ -69,18 +66,9 @@ class ScheduleRoutesTest extends CamelTestSupport {
 
     private final StubSchedules schedules = new StubSchedules();
 
-    /** Schedules' methods the routes call: full when told, each call kept with its schedule. */
+    /** Schedules' methods the routes call: each call kept with its schedule. */
     public static final class StubSchedules {
         final List<String> calls = new CopyOnWriteArrayList<>();
-        volatile boolean full;
-
-        public boolean isFull(@Header("Schedule") String schedule) {
-            return full;
-        }
-
-        public void skip(@Header("Schedule") String schedule) {
-            calls.add("skip " + schedule);
-        }
 
         public void fire(@Header("Schedule") String schedule) {
             calls.add("fire " + schedule);
