@@ -74,21 +74,6 @@ final class BatchesInFlight {
         return prefix;
     }
 
-    /**
-     * Returns once no batch is in flight (each committed, or the import gave up), or after {@code timeoutMillis}:
-     * a hand-back names the checkpoint every batch read has reached.
-     */
-    synchronized void awaitNoneInFlight(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (!inFlight.isEmpty() && !abandoned) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return;
-            }
-            wait(left);
-        }
-    }
-
     /** The import gives up: nothing waits any more, and the committed prefix grows no further. */
     synchronized void abandon() {
         abandoned = true;

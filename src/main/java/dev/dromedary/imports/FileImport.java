@@ -18,7 +18,6 @@ import dev.dromedary.sinks.ChangeDetection;
 import dev.dromedary.sinks.DeadLetterRows;
 import dev.dromedary.sinks.FacetValues;
 import dev.dromedary.sinks.IndexRefresh;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -250,7 +249,10 @@ public final class FileImport {
             exchange.getMessage().setBody(null);
             throw e;
         }
-        return new UntilStopping(run, new RecordBatches(run.records, firstPosition, limits));
+        // the import ends at the last batch read once its instance stops or its bad rows are over budget
+        return new BatchesUntilStopped(new RecordBatches(run.records, firstPosition, limits),
+                () -> stopping.getAsBoolean() || run.overBudget() != null,
+                () -> run.stoppedEarly = run.overBudget() == null, batch -> batch);
     }
 
     /**
@@ -318,14 +320,6 @@ public final class FileImport {
         }
     }
 
-    /** Before a hand-back: waits (at most a minute) until every batch in flight has committed, so the checkpoint is final. */
-    public void awaitBatchesInFlight(Exchange exchange) throws InterruptedException {
-        ImportRun run = run(exchange);
-        if (run.inFlight != null) {
-            run.inFlight.awaitNoneInFlight(Duration.ofMinutes(1).toMillis());
-        }
-    }
-
     /** The import gives up (a batch failed for good, a row or the budget stopped it): nothing waits on its batches. */
     public void abandon(Exchange exchange) {
         ImportRun run = run(exchange);
@@ -389,43 +383,6 @@ public final class FileImport {
             run.records.close();
         } catch (IOException e) {
             LOG.debug("Closing s3://{}/{} failed", run.bucket, run.key, e);
-        }
-    }
-
-    /** The batches of the object until the instance stops: then the import ends at the last batch read. */
-    private final class UntilStopping implements Iterator<List<SourceRow>>, Closeable {
-
-        private final ImportRun run;
-        private final RecordBatches batches;
-
-        UntilStopping(ImportRun run, RecordBatches batches) {
-            this.run = run;
-            this.batches = batches;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (stopping.getAsBoolean() || run.overBudget() != null) {
-                run.stoppedEarly = run.overBudget() == null && batches.hasNext();
-                return false;
-            }
-            long started = System.nanoTime();
-            boolean more = batches.hasNext();
-            ImportStage.READ.since(started);
-            return more;
-        }
-
-        @Override
-        public List<SourceRow> next() {
-            long started = System.nanoTime();
-            List<SourceRow> batch = batches.next();
-            ImportStage.READ.since(started);
-            return batch;
-        }
-
-        @Override
-        public void close() throws IOException {
-            batches.close();
         }
     }
 

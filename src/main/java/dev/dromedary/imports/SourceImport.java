@@ -14,7 +14,6 @@ import dev.dromedary.rows.RowBatch;
 import dev.dromedary.rows.SourceRow;
 import dev.dromedary.sinks.ChangeDetection;
 import dev.dromedary.sinks.FacetValues;
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.AbstractList;
 import java.util.Iterator;
@@ -120,7 +119,10 @@ public final class SourceImport {
                 throw e;
             }
         }
-        return new UntilStopping(run, new RecordBatches(records, 0, limits));
+        // the import ends at the last batch read once its instance stops or its bad rows are over budget
+        return new BatchesUntilStopped(new RecordBatches(records, 0, limits),
+                () -> stopping.getAsBoolean() || run.overBudget() != null,
+                () -> run.stoppedEarly = run.overBudget() == null, batch -> numbered(run, batch));
     }
 
     /** Types a batch's rows through the dataset, then waits until no earlier batch holding one of its keys is in flight. */
@@ -190,14 +192,13 @@ public final class SourceImport {
      * After the rows: too many bad rows fail the job (ImportRejected), an instance that stops hands it back at its
      * checkpoint (JobHandedBack), otherwise the job's response says what it did.
      */
-    public void finish(Exchange exchange) throws InterruptedException {
+    public void finish(Exchange exchange) {
         SourceRun run = run(exchange);
         if (run.overBudget() != null) {
             throw new ImportRejected(run.overBudget());
         }
         if (run.stoppedEarly()) {
-            // the checkpoint the hand-back names is the one every batch read has reached
-            run.inFlight.awaitNoneInFlight(java.time.Duration.ofMinutes(1).toMillis());
+            // the split has waited for every batch it handed out: the checkpoint is the one every batch read reached
             throw new dev.dromedary.jobs.JobHandedBack(run.checkpointDescribed());
         }
         exchange.setVariable(JobExecution.RESPONSE, run.response(FileImport.deadLettersByRule(exchange)));
@@ -212,47 +213,17 @@ public final class SourceImport {
         }
     }
 
-    /**
-     * The batches of the source until the instance stops or too many rows were bad; each numbered on from the
-     * batches before it, and remembered with where the source resumes after it.
-     */
-    private final class UntilStopping implements Iterator<List<SourceRow>>, Closeable {
-
-        private final SourceRun run;
-        private final RecordBatches batches;
-
-        UntilStopping(SourceRun run, RecordBatches batches) {
-            this.run = run;
-            this.batches = batches;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (stopping.getAsBoolean() || run.overBudget() != null) {
-                run.stoppedEarly = run.overBudget() == null && batches.hasNext();
-                return false;
+    /** A batch as the split hands it out: numbered among the job's batches, with where the source resumes after it. */
+    private static NumberedBatch numbered(SourceRun run, List<SourceRow> batch) {
+        run.batchesHandedOut++;
+        run.rowsHandedOut += batch.size();
+        if (run.resumeAfter != null) {
+            JsonNode position = run.resumeAfter.apply(batch.get(batch.size() - 1));
+            if (position != null) {
+                run.resumeAfterBatch.put(run.batchesHandedOut, position);
             }
-            return batches.hasNext();
         }
-
-        @Override
-        public List<SourceRow> next() {
-            List<SourceRow> batch = batches.next();
-            run.batchesHandedOut++;
-            run.rowsHandedOut += batch.size();
-            if (run.resumeAfter != null) {
-                JsonNode position = run.resumeAfter.apply(batch.get(batch.size() - 1));
-                if (position != null) {
-                    run.resumeAfterBatch.put(run.batchesHandedOut, position);
-                }
-            }
-            return new NumberedBatch(run.batchesHandedOut, batch);
-        }
-
-        @Override
-        public void close() throws IOException {
-            batches.close();
-        }
+        return new NumberedBatch(run.batchesHandedOut, batch);
     }
 
     /** A batch of the source's rows with its number among the job's batches. */

@@ -307,9 +307,6 @@ class ImportRoutesTest extends RouteTest {
             abandoned.incrementAndGet();
         }
 
-        public void awaitBatchesInFlight(Exchange exchange) {
-        }
-
         // the rest of the file's calls, which these tests do not reach
 
         public void begin(Exchange exchange) {
