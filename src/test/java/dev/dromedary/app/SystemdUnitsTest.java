@@ -28,7 +28,8 @@ class SystemdUnitsTest {
         for (Path unit : UNITS) {
             String text = Files.readString(unit);
             assertThat(text).as(unit.toString()).contains("Restart=on-failure", "KillSignal=SIGTERM",
-                    "EnvironmentFile=-/etc/dromedary/dromedary.env", "User=dromedary", "NoNewPrivileges=true", "ProtectSystem=strict");
+                    "EnvironmentFile=-/etc/dromedary/dromedary.env", "User=dromedary", "NoNewPrivileges=true", "ProtectSystem=strict",
+                    "ExecStart=/usr/bin/java -XX:+ExitOnOutOfMemoryError ");
             Matcher timeout = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(text);
             assertThat(timeout.find()).isTrue();
             assertThat(Integer.parseInt(timeout.group(1))).as("%s waits out the hand-back", unit).isGreaterThan(grace + 30);
