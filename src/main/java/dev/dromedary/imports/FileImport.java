@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -252,7 +253,7 @@ public final class FileImport {
         // the import ends at the last batch read once its instance stops or its bad rows are over budget
         return new BatchesUntilStopped(new RecordBatches(run.records, firstPosition, limits),
                 () -> stopping.getAsBoolean() || run.overBudget() != null,
-                () -> run.stoppedEarly = run.overBudget() == null, batch -> batch);
+                () -> run.stoppedEarly = run.overBudget() == null, UnaryOperator.identity());
     }
 
     /**

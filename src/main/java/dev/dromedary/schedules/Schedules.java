@@ -236,9 +236,8 @@ public final class Schedules {
     public void fire(Exchange exchange) {
         Schedule schedule = named(exchange.getMessage().getHeader("Schedule", String.class));
         Instant fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class).toInstant();
-        if (jdbc == null) {
-            make(schedule, fireTime.toString());
-            return;
+        if (transactions == null) {
+            throw new IllegalStateException("schedule " + schedule.name() + " fired where its jobs are not counted (countingIn)");
         }
         transactions.executeWithoutResult(status -> {
             jdbc.query(LOCK_SCHEDULE, new MapSqlParameterSource("schedule", schedule.name()), (ResultSetExtractor<Void>) rows -> null);
